@@ -1,0 +1,3 @@
+"""Risk-screening rules engine for foreign investment proposals."""
+
+__version__ = "0.1.0"

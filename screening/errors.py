@@ -1,0 +1,114 @@
+"""Problems as data: every stage collects located problems; the CLI only prints them.
+
+A `Problem` says where (file, line, column), what was found and what was expected, in the
+`file:line:column: severity: message [code]` shape linters use, so editors can jump to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file; line and column are 1-based, 0 when unknown."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column or 1}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located and explained."""
+
+    location: Location
+    message: str
+    code: str
+    severity: Severity = Severity.ERROR
+    subject: str = ""  # e.g. the rule id the problem belongs to
+
+    def __str__(self) -> str:
+        subject = f"{self.subject}: " if self.subject else ""
+        return f"{self.location}: {self.severity.value}: {subject}{self.message} [{self.code}]"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems that stages append to and the CLI reports."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def error(self, location: Location, message: str, code: str, subject: str = "") -> None:
+        self.items.append(Problem(location, message, code, Severity.ERROR, subject))
+
+    def warning(self, location: Location, message: str, code: str, subject: str = "") -> None:
+        self.items.append(Problem(location, message, code, Severity.WARNING, subject))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if not p.is_error]
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.items, key=lambda p: (p.location, p.message))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def summary_line(problems: Iterable[Problem]) -> str:
+    """`2 errors, 1 warning in 2 files` (the last line of a report)."""
+    items = list(problems)
+    errors = sum(1 for p in items if p.is_error)
+    warnings = len(items) - errors
+    files = len({p.location.path for p in items})
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return f"{', '.join(parts)} in {files} file{'s' if files != 1 else ''}"
+
+
+class InputError(Exception):
+    """Raised when an input cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

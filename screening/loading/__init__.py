@@ -1,0 +1,1 @@
+"""Loading stage: YAML files into typed models, with every problem located."""
