@@ -1,0 +1,1 @@
+"""Typed models for every input and output: cases, rules, registries, facts and results."""

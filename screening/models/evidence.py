@@ -1,0 +1,119 @@
+"""Evidence: what a fact rests on, carried from signal extraction to the reviewer's report.
+
+Each kind's fields are also the placeholders a rule's explanation may use, as
+`{alias.field}` (for example `{proximity.facility}` or `{text.sentence}`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Evidence(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TextEvidence(_Evidence):
+    kind: Literal["text"] = "text"
+    phrase_set: str
+    phrase: str
+    matched: str = Field(description="The text as it stands in the source (original case).")
+    source: str = Field(description="documents, target.description, target.technologies, summary")
+    document: str | None = None
+    document_title: str | None = None
+    start: int = Field(description="Character offset of the match in its text.")
+    end: int
+    sentence: str
+    sentence_start: int
+
+
+class ProximityEvidence(_Evidence):
+    kind: Literal["proximity"] = "proximity"
+    site: str
+    facility: str
+    facility_id: str | None = None
+    facility_kind: str
+    distance_km: float = Field(description="Distance to the facility's edge, in km.")
+    basis: Literal["computed", "declared"]
+    precision: str
+    precision_note: str | None = None
+    source: str | None = None
+
+
+class EntityEvidence(_Evidence):
+    kind: Literal["entity"] = "entity"
+    party: str
+    party_name: str
+    name_matched: str = Field(description="The party's name or alias that matched.")
+    entity_id: str
+    entity_name: str
+    alias: str = Field(description="The registry name or alias it matched.")
+    score: float
+    category: str
+    lists: list[str] = Field(default_factory=list)
+    source: str
+
+
+class PathStep(_Evidence):
+    name: str
+    percent: float
+    certainty: str = "reported"
+
+
+class OwnershipEvidence(_Evidence):
+    kind: Literal["ownership"] = "ownership"
+    party: str
+    party_name: str
+    state_share: float
+    state_country: str | None = None
+    paths: list[list[PathStep]] = Field(default_factory=list)
+    path_text: str = Field(description="The strongest path, written out with percentages.")
+    basis: str = Field(description="declared, case owners, or registry")
+
+
+class PartyEvidence(_Evidence):
+    kind: Literal["party"] = "party"
+    party: str
+    party_name: str
+    party_kind: str
+    country: str
+    roles: list[str]
+    government_level: str | None = None
+    former_offices: list[str] = Field(default_factory=list)
+    represents: list[str] = Field(default_factory=list)
+
+
+class FieldEvidence(_Evidence):
+    kind: Literal["field"] = "field"
+    path: str
+    value: str | int | float | bool | list[str | int | float | bool] | None
+
+
+class FindingEvidence(_Evidence):
+    kind: Literal["finding"] = "finding"
+    rule_id: str
+    title: str
+
+
+Evidence = Annotated[
+    TextEvidence
+    | ProximityEvidence
+    | EntityEvidence
+    | OwnershipEvidence
+    | PartyEvidence
+    | FieldEvidence
+    | FindingEvidence,
+    Field(discriminator="kind"),
+]
+
+EVIDENCE_MODELS: dict[str, type[_Evidence]] = {
+    "text": TextEvidence,
+    "proximity": ProximityEvidence,
+    "entity": EntityEvidence,
+    "ownership": OwnershipEvidence,
+    "party": PartyEvidence,
+    "field": FieldEvidence,
+    "finding": FindingEvidence,
+}

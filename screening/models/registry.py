@@ -1,0 +1,144 @@
+"""Reference data the signals are measured against: facilities, places, entities, vocabularies.
+
+Every entry names its source. Where a position or a share is uncertain, the entry says so
+(`precision`, `certainty`) and findings built on it repeat the caveat.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from screening.models.common import CountryCode, LatLon, NonEmpty, Percent, Precision, Slug, Strict
+
+
+class Facility(Strict):
+    """A strategic facility; distance is measured to its edge, approximated by a radius."""
+
+    id: Slug
+    name: NonEmpty
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    kind: Slug
+    country: CountryCode
+    location: LatLon
+    radius_km: float = Field(ge=0, le=50, description="Approximate footprint radius.")
+    precision: Precision
+    precision_note: str | None = None
+    source: NonEmpty
+    notes: str | None = None
+
+
+class Place(Strict):
+    """A gazetteer entry so a case can name a place instead of giving coordinates."""
+
+    id: Slug
+    name: NonEmpty
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    kind: Literal[
+        "city",
+        "port",
+        "industrial_zone",
+        "hi_tech_park",
+        "logistics_zone",
+        "free_trade_zone",
+        "district",
+        "campus",
+        "site",
+    ]
+    country: CountryCode
+    location: LatLon
+    precision: Precision
+    precision_note: str | None = None
+    source: NonEmpty
+
+
+class EntityOwner(Strict):
+    entity: Slug
+    percent: Percent
+    certainty: Literal["reported", "approximate", "unknown"] = "reported"
+    source: NonEmpty | None = None
+
+
+class Entity(Strict):
+    """An organisation screening cares about, with the names it goes by."""
+
+    id: Slug
+    name: NonEmpty
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    country: CountryCode
+    category: Slug
+    state_body: bool = Field(
+        default=False,
+        description="True for the state itself: governments, ministries, commissions, party organs",
+    )
+    lists: list[NonEmpty] = Field(
+        default_factory=list, description="Public export-control or sanctions lists it is on."
+    )
+    owners: list[EntityOwner] = Field(default_factory=list)
+    source: NonEmpty
+    notes: str | None = None
+
+
+class FacilitiesFile(Strict):
+    facilities: list[Facility]
+
+
+class PlacesFile(Strict):
+    places: list[Place]
+
+
+class EntitiesFile(Strict):
+    entities: list[Entity]
+
+
+class Term(Strict):
+    """One entry of a controlled vocabulary."""
+
+    id: Slug
+    label: NonEmpty
+    description: str | None = None
+
+
+class Sector(Term):
+    """A sector, mapped to the lists that screening regimes use."""
+
+    regimes: dict[Slug, list[NonEmpty]] = Field(
+        default_factory=dict,
+        description="Regime id -> the items of that regime's list the sector falls under.",
+    )
+
+
+class Regime(Strict):
+    id: Slug
+    label: NonEmpty
+    source: NonEmpty
+
+
+class VocabularyFile(Strict):
+    """`rules/vocabulary.yaml`: sectors, regimes, facility kinds, entity categories."""
+
+    regimes: list[Regime] = Field(default_factory=list)
+    sectors: list[Sector] = Field(default_factory=list)
+    facility_kinds: list[Term] = Field(default_factory=list)
+    entity_categories: list[Term] = Field(default_factory=list)
+
+
+class PhraseSet(Strict):
+    """Named phrases searched in case text; one automaton serves every set of the pack."""
+
+    id: Slug
+    description: NonEmpty
+    phrases: list[NonEmpty] = Field(min_length=1)
+    exclude_context: list[NonEmpty] = Field(
+        default_factory=list,
+        description="A hit whose sentence holds one of these (e.g. 'film festival') is ignored.",
+    )
+    negations: list[NonEmpty] = Field(
+        default_factory=list,
+        description="Cues that negate a hit when they precede it in the same sentence.",
+    )
+
+
+class PhrasesFile(Strict):
+    phrase_sets: list[PhraseSet]

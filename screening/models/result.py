@@ -1,0 +1,64 @@
+"""The screening result: score, band and explained findings, with what it takes to reproduce it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from screening.models.common import Band
+from screening.models.evidence import Evidence
+from screening.models.rule import Recommendation, Reference
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Finding(_Out):
+    rule_id: str
+    title: str
+    family: str
+    weight: int
+    contribution: float = Field(
+        description="Points this finding adds to (or takes from) the score."
+    )
+    counted: bool = Field(
+        description="False when its evidence was already counted by another finding."
+    )
+    note: str | None = None
+    explanations: list[str]
+    evidence: list[Evidence]
+    references: list[Reference]
+    recommendation: Recommendation
+    firings: int = Field(description="How many fact combinations satisfied the rule.")
+    caveats: list[str] = Field(default_factory=list)
+
+
+class BandScale(_Out):
+    medium: float
+    high: float
+    critical: float
+
+
+class Provenance(_Out):
+    engine_version: str
+    rules_digest: str
+    case_digest: str
+    rule_count: int
+    screened_at: dt.datetime
+
+
+class Result(_Out):
+    case_id: str
+    case_title: str
+    case_path: str | None = None
+    score: float = Field(ge=0, le=100)
+    band: Band
+    risk_before_mitigation: float
+    bands: BandScale
+    findings: list[Finding]
+    notices: list[str] = Field(
+        default_factory=list, description="Things the reviewer should know, e.g. an unplaced site."
+    )
+    provenance: Provenance

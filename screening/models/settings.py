@@ -1,0 +1,41 @@
+"""Policy settings that live beside the rules so policy staff can change them."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from screening.models.common import Slug, Strict
+
+
+class BandThresholds(Strict):
+    """Lowest score of each band; below `medium` is `low`."""
+
+    medium: float = Field(gt=0, lt=100)
+    high: float = Field(gt=0, lt=100)
+    critical: float = Field(gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BandThresholds:
+        if not self.medium < self.high < self.critical:
+            raise ValueError("band thresholds must rise: medium < high < critical")
+        return self
+
+
+class ScoringFile(Strict):
+    """`rules/scoring.yaml`."""
+
+    bands: BandThresholds
+
+
+class MatchingFile(Strict):
+    """`rules/matching.yaml`: thresholds of the signal stage."""
+
+    entity_min_score: float = Field(
+        ge=50, le=100, description="Fuzzy-match score below which no entity fact is made."
+    )
+    proximity_search_km: float = Field(
+        gt=0, le=500, description="Facilities farther than this from a site make no fact."
+    )
+    state_categories: list[Slug] = Field(
+        description="Entity categories treated as state-controlled when no owner chain is known."
+    )
