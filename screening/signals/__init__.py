@@ -1,0 +1,1 @@
+"""Signal extraction: turn a case into typed facts that carry their evidence."""

@@ -1,0 +1,101 @@
+"""The case fields a rule's `field` condition may test, and the `case` fact that carries them.
+
+The list is derived from the case model, so a new scalar field is testable as soon as it
+exists. Paths are dotted (`transaction.type`); in the fact the dots become `__` because
+durable-rules reads a dotted key as a nested path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from functools import cache
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from screening.models.case import Case
+
+
+@cache
+def case_field_paths() -> dict[str, str]:
+    """Testable path -> 'scalar' or 'list' (a list of scalars)."""
+    out: dict[str, str] = {}
+    _walk(Case, "", out)
+    return out
+
+
+def _walk(model: type[BaseModel], prefix: str, out: dict[str, str]) -> None:
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        ann = info.annotation
+        inner = _strip_optional(ann)
+        sub = _as_model(inner)
+        if sub is not None:
+            _walk(sub, f"{path}.", out)
+        elif get_origin(inner) is list:
+            (item,) = get_args(inner)
+            if _as_model(_strip_optional(item)) is None:
+                out[path] = "list"
+        else:
+            out[path] = "scalar"
+
+
+def _strip_optional(ann: Any) -> Any:
+    if get_origin(ann) in (Union, types.UnionType):
+        args = [a for a in get_args(ann) if a is not type(None)]
+        if len(args) == 1:
+            return _strip_optional(args[0])
+    if get_origin(ann) is typing.Annotated:
+        return _strip_optional(get_args(ann)[0])
+    return ann
+
+
+def _as_model(ann: Any) -> type[BaseModel] | None:
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    return None
+
+
+def fact_key(path: str) -> str:
+    return path.replace(".", "__")
+
+
+def literal_values(path: str) -> tuple[str, ...] | None:
+    """The allowed values of a `Literal` field (or list item), for rule validation."""
+    model: Any = Case
+    ann: Any = None
+    for part in path.split("."):
+        model = _as_model(_strip_optional(model))
+        if model is None or part not in model.model_fields:
+            return None
+        ann = model.model_fields[part].annotation
+        model = ann
+    inner = _strip_optional(ann)
+    if get_origin(inner) is list:
+        inner = _strip_optional(get_args(inner)[0])
+    if get_origin(inner) is Literal:
+        return tuple(str(a) for a in get_args(inner))
+    return None
+
+
+def case_values(case: Case) -> dict[str, Any]:
+    """Every testable path with its value in this case (absent when None)."""
+    values: dict[str, Any] = {}
+    for path in case_field_paths():
+        value: Any = case
+        for part in path.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                break
+        if value is None:
+            continue
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        values[path] = list(value) if isinstance(value, list) else value
+    return values
+
+
+def case_fact_attrs(case: Case) -> dict[str, Any]:
+    return {fact_key(path): value for path, value in case_values(case).items()}

@@ -1,0 +1,175 @@
+"""Turn one case into the facts the engine matches, each carrying its evidence.
+
+The indexes (phrase automaton, entity names, gazetteer) are built once per rule pack and
+reused for every case; extraction itself makes no decision about risk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from screening.loading.rulepack import RulePack
+from screening.models import facts as F
+from screening.models.case import Case, Party
+from screening.models.evidence import EntityEvidence, PartyEvidence, TextEvidence
+from screening.models.facts import Fact
+from screening.signals.casefields import case_fact_attrs
+from screening.signals.entities import EntityIndex
+from screening.signals.ownership import OwnershipResolver
+from screening.signals.proximity import Gazetteer, declared_distances, facility_distances
+from screening.signals.text import PhraseIndex, SuppressedMatch
+
+
+@dataclass
+class Extraction:
+    facts: list[Fact]
+    notices: list[str] = field(default_factory=list)
+    suppressed: list[tuple[str, SuppressedMatch]] = field(default_factory=list)  # (source, hit)
+
+    def by_id(self) -> dict[str, Fact]:
+        return {f.id: f for f in self.facts}
+
+
+class SignalExtractor:
+    def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
+        self.phrases = PhraseIndex(pack.phrase_sets.values())
+        self.entities = EntityIndex(pack.entities.values())
+        self.gazetteer = Gazetteer(pack.places)
+        self.min_score = pack.matching.entity_min_score
+
+    def extract(self, case: Case) -> Extraction:
+        out = Extraction(facts=[Fact("case", F.CASE, case_fact_attrs(case))])
+        self._text(case, out)
+        self._proximity(case, out)
+        self._parties(case, out)
+        return out
+
+    def _text(self, case: Case, out: Extraction) -> None:
+        items: list[tuple[str, str, str | None, str | None, str | None]] = [
+            ("documents", d.text, d.id, d.title, d.kind) for d in case.documents
+        ]
+        if case.target and case.target.description:
+            items.append(("target.description", case.target.description, None, None, None))
+        if case.target:
+            items += [
+                ("target.technologies", t, None, None, None) for t in case.target.technologies
+            ]
+        if case.summary:
+            items.append(("summary", case.summary, None, None, None))
+        n = 0
+        for source, text, doc_id, title, doc_kind in items:
+            hits, suppressed = self.phrases.search(text)
+            out.suppressed += [(doc_id or source, s) for s in suppressed]
+            for hit in hits:
+                n += 1
+                attrs = {"set": hit.set_id, "source": source, "phrase": hit.phrase}
+                if doc_kind:
+                    attrs["doc_kind"] = doc_kind
+                out.facts.append(
+                    Fact(
+                        f"text:{n}",
+                        F.TEXT_HIT,
+                        attrs,
+                        TextEvidence(
+                            phrase_set=hit.set_id,
+                            phrase=hit.phrase,
+                            matched=hit.matched,
+                            source=source,
+                            document=doc_id,
+                            document_title=title,
+                            start=hit.start,
+                            end=hit.end,
+                            sentence=hit.sentence,
+                            sentence_start=hit.sentence_start,
+                        ),
+                    )
+                )
+
+    def _proximity(self, case: Case, out: Extraction) -> None:
+        n = 0
+        search_km = self.pack.matching.proximity_search_km
+        for site in case.sites:
+            placed = self.gazetteer.place(site)
+            if placed.location is None and placed.note:
+                out.notices.append(placed.note)
+            evidence = facility_distances(placed, self.pack.facilities, search_km)
+            evidence += declared_distances(site)
+            for ev in evidence:
+                n += 1
+                attrs = {
+                    "facility_kind": ev.facility_kind,
+                    "km": ev.distance_km,
+                    "basis": ev.basis,
+                    "facility": ev.facility_id or ev.facility,
+                }
+                out.facts.append(Fact(f"prx:{n}", F.PROXIMITY, attrs, ev))
+
+    def _parties(self, case: Case, out: Extraction) -> None:
+        resolver = OwnershipResolver(
+            self.pack.entities, self.entities, self.pack.matching.state_categories, self.min_score
+        )
+        signing = {s.party for d in case.documents for s in d.signatories}
+        for party in case.parties:
+            roles: list[str] = list(party.roles)
+            if (party.id in signing or party.name in signing) and "signatory" not in roles:
+                roles.append("signatory")
+            hit = self.entities.match_party(party, self.min_score)
+            entity = self.pack.entities[hit.entity_id] if hit else None
+            if hit is not None:
+                out.facts.append(self._entity_fact(party, roles, hit))
+            ownership = resolver.resolve(party, entity)
+            state_country = ownership.state_country if ownership else None
+            attrs = {
+                "party": party.id,
+                "kind": party.kind,
+                "country": party.country,
+                "roles": roles,
+                "foreign": party.country != case.jurisdiction,
+                "state_share": ownership.state_share if ownership else 0.0,
+                "foreign_state": bool(state_country and state_country != case.jurisdiction),
+                "former_office_levels": sorted({o.level for o in party.former_offices}),
+                "represents_foreign": self._represents_foreign(case, party),
+            }
+            if party.government_level:
+                attrs["government_level"] = party.government_level
+            if state_country:
+                attrs["state_country"] = state_country
+            evidence = PartyEvidence(
+                party=party.id,
+                party_name=party.name,
+                party_kind=party.kind,
+                country=party.country,
+                roles=roles,
+                government_level=party.government_level,
+                former_offices=[
+                    f"{o.title}, {o.body}" + (f" (until {o.until})" if o.until else "")
+                    for o in party.former_offices
+                ],
+                represents=list(party.represents),
+            )
+            out.facts.append(Fact(f"party:{party.id}", F.PARTY, attrs, evidence, ownership))
+
+    @staticmethod
+    def _entity_fact(party: Party, roles: list[str], hit: EntityEvidence) -> Fact:
+        attrs = {
+            "party": party.id,
+            "entity": hit.entity_id,
+            "category": hit.category,
+            "score": hit.score,
+            "roles": roles,
+            "lists": hit.lists,
+        }
+        return Fact(f"ent:{party.id}", F.ENTITY_HIT, attrs, hit)
+
+    def _represents_foreign(self, case: Case, party: Party) -> bool:
+        for ref in party.represents:
+            other = case.party(ref)
+            if other is not None:
+                if other.country != case.jurisdiction:
+                    return True
+                continue
+            hit = self.entities.lookup(ref, self.min_score)
+            if hit is not None and hit.item.country != case.jurisdiction:
+                return True
+        return False

@@ -1,0 +1,121 @@
+"""Distance from each site to the strategic facilities near it (geodesic, to the edge).
+
+Screening regimes measure from a facility's boundary, so the distance is the geodesic
+distance between the points less the facility's footprint radius (never below 0). A cheap
+spherical bound skips facilities clearly out of range before the exact WGS84 computation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geopy.distance import geodesic
+
+from screening.models.case import Site
+from screening.models.common import LatLon
+from screening.models.evidence import ProximityEvidence
+from screening.models.registry import Facility, Place
+from screening.signals.names import NameIndex
+
+_EARTH_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class PlacedSite:
+    site: Site
+    location: LatLon | None
+    precision: str
+    note: str | None  # why the site could not be placed, or how it was
+
+
+def _rough_km(a: LatLon, b: LatLon) -> float:
+    """Equirectangular approximation; within 1% at these distances, used only to pre-filter."""
+    lat = math.radians((a.lat + b.lat) / 2)
+    dx = math.radians(b.lon - a.lon) * math.cos(lat)
+    dy = math.radians(b.lat - a.lat)
+    return _EARTH_KM * math.hypot(dx, dy)
+
+
+class Gazetteer:
+    def __init__(self, places: Sequence[Place]) -> None:
+        self._index: NameIndex[Place] = NameIndex((p, [p.id, p.name, *p.aliases]) for p in places)
+
+    def place(self, site: Site) -> PlacedSite:
+        if site.coordinates is not None:
+            return PlacedSite(site, site.coordinates, "exact", None)
+        if site.place is None:
+            return PlacedSite(site, None, "declared", None)
+        hit = self._index.lookup(site.place, min_score=None)  # places are never guessed
+        if hit is None:
+            guess = self._index.suggest(site.place)
+            hint = f" (did you mean '{guess}'?)" if guess else ""
+            return PlacedSite(
+                site,
+                None,
+                "unknown",
+                f"site '{site.name}': place '{site.place}' is not in the gazetteer{hint}; "
+                "distances to strategic facilities were not computed",
+            )
+        place = hit.item
+        note = f"placed at gazetteer entry '{place.name}' ({place.precision})"
+        return PlacedSite(site, place.location, place.precision, note)
+
+
+def facility_distances(
+    placed: PlacedSite, facilities: Sequence[Facility], search_km: float
+) -> list[ProximityEvidence]:
+    """Computed distances to every facility within `search_km` of the site, nearest first."""
+    out: list[ProximityEvidence] = []
+    if placed.location is None:
+        return out
+    here = placed.location
+    for fac in facilities:
+        if _rough_km(here, fac.location) - fac.radius_km > search_km * 1.02 + 1:
+            continue
+        centre_km = geodesic((here.lat, here.lon), (fac.location.lat, fac.location.lon)).km
+        edge_km = max(0.0, centre_km - fac.radius_km)
+        if edge_km > search_km:
+            continue
+        notes = []
+        if fac.precision != "exact":
+            notes.append(
+                f"facility position is {fac.precision}"
+                + (f": {fac.precision_note}" if fac.precision_note else "")
+            )
+        if placed.precision not in ("exact",):
+            notes.append(f"site position is {placed.precision} (from the gazetteer)")
+        out.append(
+            ProximityEvidence(
+                site=placed.site.name,
+                facility=fac.name,
+                facility_id=fac.id,
+                facility_kind=fac.kind,
+                distance_km=round(edge_km, 2),
+                basis="computed",
+                precision="exact"
+                if fac.precision == "exact" and placed.precision == "exact"
+                else "approximate",
+                precision_note="; ".join(notes) or None,
+                source=fac.source,
+            )
+        )
+    out.sort(key=lambda e: e.distance_km)
+    return out
+
+
+def declared_distances(site: Site) -> list[ProximityEvidence]:
+    """What the filer states about facilities near the site, labelled as declared."""
+    return [
+        ProximityEvidence(
+            site=site.name,
+            facility=d.facility,
+            facility_kind=d.kind,
+            distance_km=round(d.distance_km, 2),
+            basis="declared",
+            precision="declared",
+            precision_note="distance as declared in the case file, not computed",
+        )
+        for d in site.declared_nearby
+    ]
