@@ -1,0 +1,1 @@
+"""Compilation stage: rule conditions into durable-rules rulesets."""

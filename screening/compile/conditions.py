@@ -1,0 +1,177 @@
+"""Normalise a rule's condition tree: aliases, disjunctive normal form, strata.
+
+durable-rules matches conjunctions of fact patterns, with absence (`$not`) as a pattern
+option. So `not` is pushed down to the leaves, the tree is expanded into a disjunction of
+conjunctions (each becomes one engine rule; the rule fires if any of them does), and rules
+that test the *absence* of a fact are placed in a later stratum, asserted only once every
+fact they depend on is in (durable-rules evaluates `$not` against facts present so far).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from screening.models.rule import (
+    AllCondition,
+    AnyCondition,
+    Condition,
+    FindingCondition,
+    Leaf,
+    NotCondition,
+    Rule,
+    leaf_kind,
+)
+
+#: A rule may expand into at most this many conjunctions (each is one engine rule).
+MAX_CONJUNCTIONS = 32
+
+
+class ConditionError(ValueError):
+    """A rule's condition cannot be compiled; the message says why."""
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A leaf, possibly negated, with the alias its evidence is known by in the explanation."""
+
+    leaf: Leaf
+    negated: bool
+    alias: str
+
+    @property
+    def kind(self) -> str:
+        return leaf_kind(self.leaf)
+
+
+Conjunction = tuple[Literal, ...]
+
+
+def leaves_with_aliases(cond: Condition) -> list[tuple[Leaf, str]]:
+    """Every leaf in tree order with its alias (`as`, else its kind, then kind2, kind3…)."""
+    out: list[tuple[Leaf, str]] = []
+    counts: dict[str, int] = {}
+    for leaf in _leaves(cond):
+        kind = leaf_kind(leaf)
+        counts[kind] = counts.get(kind, 0) + 1
+        alias = leaf.as_ or (kind if counts[kind] == 1 else f"{kind}{counts[kind]}")
+        out.append((leaf, alias))
+    return out
+
+
+def _leaves(cond: Condition) -> Iterable[Leaf]:
+    if isinstance(cond, AllCondition):
+        for c in cond.all:
+            yield from _leaves(c)
+    elif isinstance(cond, AnyCondition):
+        for c in cond.any:
+            yield from _leaves(c)
+    elif isinstance(cond, NotCondition):
+        yield from _leaves(cond.not_)
+    else:
+        yield cond
+
+
+def to_dnf(rule: Rule) -> list[Conjunction]:
+    """The rule's condition as a list of conjunctions of (possibly negated) literals."""
+    aliases = {id(leaf): alias for leaf, alias in leaves_with_aliases(rule.when)}
+    dnf = _dnf(rule.when, False, aliases)
+    if len(dnf) > MAX_CONJUNCTIONS:
+        raise ConditionError(
+            f"condition expands to {len(dnf)} alternatives; expected at most {MAX_CONJUNCTIONS} "
+            "(split the rule, or use lists inside one test instead of `any` of many tests)"
+        )
+    for conj in dnf:
+        if all(lit.negated for lit in conj) and not conj:
+            raise ConditionError("condition has no test")
+    return dnf
+
+
+def _dnf(cond: Condition, negate: bool, aliases: dict[int, str]) -> list[Conjunction]:
+    if isinstance(cond, NotCondition):
+        return _dnf(cond.not_, not negate, aliases)
+    if isinstance(cond, AllCondition | AnyCondition):
+        parts = cond.all if isinstance(cond, AllCondition) else cond.any
+        conjunctive = isinstance(cond, AllCondition) != negate  # De Morgan
+        if conjunctive:
+            result: list[Conjunction] = [()]
+            for part in parts:
+                sub = _dnf(part, negate, aliases)
+                result = [a + b for a in result for b in sub]
+                if len(result) > MAX_CONJUNCTIONS * 4:
+                    break
+            return result
+        out: list[Conjunction] = []
+        for part in parts:
+            out.extend(_dnf(part, negate, aliases))
+        return out
+    return [(Literal(cond, negate, aliases[id(cond)]),)]
+
+
+def finding_dependencies(rule: Rule) -> list[tuple[str, bool]]:
+    """(rule id, negated) for every `finding` literal of the rule."""
+    out = []
+    for conj in to_dnf(rule):
+        for lit in conj:
+            if isinstance(lit.leaf, FindingCondition):
+                out.append((lit.leaf.finding, lit.negated))
+    return out
+
+
+def dependency_cycle(rules: dict[str, Rule]) -> list[str] | None:
+    """A cycle of finding references (rule ids, first repeated last), if there is one."""
+    graph = {rid: [d for d, _ in finding_dependencies(r) if d in rules] for rid, r in rules.items()}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for dep in graph[node]:
+            if state.get(dep) == 1:
+                return [*stack[stack.index(dep) :], dep]
+            if dep not in state:
+                found = visit(dep)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for rid in sorted(graph):
+        if rid not in state:
+            cycle = visit(rid)
+            if cycle:
+                return cycle
+    return None
+
+
+def strata(rules: dict[str, Rule]) -> dict[str, int]:
+    """Stratum per rule: 0 needs only base facts; a rule that tests absence waits for its inputs.
+
+    stratum(r) = max(stratum(d) for positive finding deps d,
+                     stratum(d) + 1 for negated finding deps d,
+                     1 if r tests the absence of any base fact, else 0).
+    Requires an acyclic dependency graph (see `dependency_cycle`).
+    """
+    memo: dict[str, int] = {}
+
+    def level(rid: str) -> int:
+        if rid in memo:
+            return memo[rid]
+        rule = rules[rid]
+        value = 0
+        for conj in to_dnf(rule):
+            for lit in conj:
+                if isinstance(lit.leaf, FindingCondition):
+                    dep = lit.leaf.finding
+                    if dep in rules:
+                        value = max(value, level(dep) + (1 if lit.negated else 0))
+                elif lit.negated:
+                    value = max(value, 1)
+        memo[rid] = value
+        return value
+
+    for rid in rules:
+        level(rid)
+    return memo

@@ -1,0 +1,249 @@
+"""The only module that knows durable-rules: patterns, ruleset JSON and the per-case session.
+
+Follows the field guide's per-case pattern: facts (never events), one session per case,
+a sentinel rule and fact so every session runs an action (a session that ran none segfaults
+in `delete_state`), an absorber so an unmatched fact does not fail the whole batch, the
+low-level `assert_facts` call, and a host with no background threads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import durable_rules_engine as dre
+from durable import engine as durable_engine
+
+from screening.compile.conditions import Conjunction, Literal
+from screening.models import facts as F
+from screening.models.rule import (
+    EntityCondition,
+    FieldCondition,
+    FindingCondition,
+    OwnershipCondition,
+    PartyCondition,
+    ProximityCondition,
+    TextCondition,
+)
+from screening.signals.casefields import fact_key
+
+STRATUM = "__stratum__"
+_SENTINEL_T = "__case__"
+_SENTINEL = {"all": [{"m": {"t": _SENTINEL_T}}]}
+_ABSORBER = {"all": [{"a": {"$ex": {"t": 1}}}, {"b": {"t": "__never__"}}]}
+
+Pattern = dict[str, Any]
+
+
+class EngineError(RuntimeError):
+    """durable-rules reported an error for a case; the case's result cannot be trusted."""
+
+
+def _any_of(key: str, values: Sequence[Any]) -> list[Pattern]:
+    if not values:
+        return []
+    if len(values) == 1:
+        return [{key: values[0]}]
+    return [{"$or": [{key: v} for v in values]}]
+
+
+def _any_item(key: str, values: Sequence[Any]) -> list[Pattern]:
+    """The list field `key` holds at least one of `values`."""
+    if not values:
+        return []
+    tests = [{"$iany": {key: {"$i": v}}} for v in values]
+    return tests if len(tests) == 1 else [{"$or": tests}]
+
+
+def literal_pattern(lit: Literal) -> Pattern:
+    """The `$and` pattern matching the fact a literal is about (type test first: P5, P8)."""
+    leaf = lit.leaf
+    tests: list[Pattern]
+    if isinstance(leaf, FieldCondition):
+        f = leaf.field
+        key = fact_key(f.path)
+        tests = [{"t": F.CASE}]
+        match f.operator:
+            case "equals":
+                tests.append({key: f.equals})
+            case "in_":
+                tests += _any_of(key, f.in_ or [])
+            case "gte" | "gt" | "lte" | "lt":
+                tests.append({f"${f.operator}": {key: getattr(f, f.operator)}})
+            case "contains":
+                tests += _any_item(key, [f.contains])
+            case "contains_any":
+                tests += _any_item(key, f.contains_any or [])
+            case "exists":
+                tests.append({"$ex" if f.exists else "$nex": {key: 1}})
+    elif isinstance(leaf, TextCondition):
+        t = leaf.text
+        tests = [
+            {"t": F.TEXT_HIT},
+            *_any_of("set", t.phrases),
+            *_any_of("source", t.in_),
+            *_any_of("doc_kind", t.document_kinds),
+        ]
+    elif isinstance(leaf, ProximityCondition):
+        p = leaf.proximity
+        tiers = [
+            {"$and": [{"facility_kind": k}, {"$lte": {"km": float(km)}}]}
+            for k, km in sorted(p.tiers.items())
+        ]
+        tests = [{"t": F.PROXIMITY}]
+        if p.basis != "any":
+            tests.append({"basis": p.basis})
+        tests.append(tiers[0] if len(tiers) == 1 else {"$or": tiers})
+    elif isinstance(leaf, EntityCondition):
+        e = leaf.entity
+        alternatives = (
+            [{"category": c} for c in e.categories]
+            + [{"entity": x} for x in e.entities]
+            + [{"$iany": {"lists": {"$i": x}}} for x in e.lists]
+        )
+        tests = [{"t": F.ENTITY_HIT}]
+        tests.append(alternatives[0] if len(alternatives) == 1 else {"$or": alternatives})
+        tests.append({"$gte": {"score": float(e.min_score)}})
+        tests += _any_item("roles", e.roles)
+    elif isinstance(leaf, OwnershipCondition):
+        o = leaf.ownership
+        tests = [{"t": F.PARTY}]
+        if o.foreign_state is not None:
+            tests.append({"foreign_state": o.foreign_state})
+        tests += [
+            *_any_of("state_country", o.state_countries),
+            {"$gte": {"state_share": float(o.state_share_gte)}},
+            *_any_item("roles", o.roles),
+        ]
+    elif isinstance(leaf, PartyCondition):
+        p2 = leaf.party
+        tests = [{"t": F.PARTY}]
+        if p2.foreign is not None:
+            tests.append({"foreign": p2.foreign})
+        if p2.represents_foreign is not None:
+            tests.append({"represents_foreign": p2.represents_foreign})
+        tests += _any_of("kind", p2.kinds) + _any_of("country", p2.countries)
+        tests += _any_of("government_level", p2.government_levels)
+        tests += _any_item("roles", p2.roles)
+        tests += _any_item("former_office_levels", p2.former_office_levels)
+    elif isinstance(leaf, FindingCondition):
+        tests = [{"t": F.FINDING}, {"rule": leaf.finding}]
+    else:  # pragma: no cover - the model admits no other leaf
+        raise TypeError(type(leaf).__name__)
+    return {"$and": tests}
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """One durable rule: a conjunction of one YAML rule, with its alias map."""
+
+    name: str
+    rule_id: str
+    spec: dict[str, Any]
+    literals: dict[str, Literal]  # durable alias -> the positive literal it matched
+
+
+def compile_conjunction(rule_id: str, index: int, conj: Conjunction, stratum: int) -> CompiledRule:
+    items: list[Pattern] = []
+    literals: dict[str, Literal] = {}
+    if stratum > 0:
+        items.append({"s": {"$and": [{"t": STRATUM}, {"level": stratum}]}})
+    elif not any(not lit.negated for lit in conj):
+        items.append({"c": {"t": F.CASE}})
+    for i, lit in enumerate(conj):
+        name = f"a{i}"
+        if lit.negated:
+            items.append({f"{name}$not": literal_pattern(lit)})
+        else:
+            items.append({name: literal_pattern(lit)})
+            literals[name] = lit
+    # dist 0: two tests may be met by the same fact ("a municipality" and "a signatory").
+    spec = {"all": items, "dist": 0}
+    return CompiledRule(f"{rule_id}|{index}", rule_id, spec, literals)
+
+
+class _QuietHost(durable_engine.Host):  # type: ignore[misc]
+    """A host without the dispatch/timer threads that steal actions (field guide P3)."""
+
+    def _run(self) -> None:
+        return None
+
+
+Firing = tuple[str, dict[str, str]]  # (durable rule name, durable alias -> fact id)
+
+
+class DurableSession:
+    """One registered ruleset; `run_case` asserts a case's facts in strata and collects firings."""
+
+    _counter = 0
+
+    def __init__(self, rules: Sequence[CompiledRule], on_fire: Callable[[str, str], None]) -> None:
+        DurableSession._counter += 1
+        self.name = f"screening{DurableSession._counter}"
+        self._host = _QuietHost()
+        self._hits: dict[str, list[Firing]] = {}
+        self._on_fire = on_fire
+        ruleset: dict[str, Any] = {r.name: dict(r.spec, run=self._action(r.name)) for r in rules}
+        ruleset["__sentinel"] = dict(_SENTINEL, run=_noop)
+        ruleset["__absorber"] = dict(_ABSORBER, run=_noop)
+        try:
+            self._host.register_rulesets({self.name: ruleset})
+        except Exception as exc:  # durable raises its own error type for bad rulesets
+            raise EngineError(f"durable-rules rejected the ruleset: {exc}") from exc
+        self._ruleset = self._host.get_ruleset(self.name)
+        self._asserter: Any = None
+
+    def _action(self, name: str) -> Callable[[Any], None]:
+        def act(c: Any) -> None:  # exactly one parameter: durable treats two as async
+            frame = {alias: fact["id"] for alias, fact in (c._m or {}).items()}
+            sid = c.s.sid
+            self._hits[sid].append((name, frame))
+            self._asserter = c
+            self._on_fire(sid, name)
+            self._asserter = None
+
+        return act
+
+    def close(self) -> None:
+        """Free the ruleset's C memory (a dropped ruleset otherwise leaks, field guide §7)."""
+        rs = self._host._ruleset_directory.pop(self.name, None)
+        if rs is not None:
+            self._host._ruleset_list.remove(rs)
+            dre.delete_ruleset(rs._handle)
+
+    def assert_from_action(self, fact: dict[str, Any]) -> None:
+        """Assert a derived fact from inside the running action (forward chaining)."""
+        if self._asserter is None:  # pragma: no cover - only called from on_fire
+            raise EngineError("derived facts can only be asserted while a rule fires")
+        self._asserter.assert_fact(fact)
+
+    def run_case(self, sid: str, messages: list[dict[str, Any]], max_stratum: int) -> list[Firing]:
+        """Assert base facts, then one stratum marker per level; always delete the session."""
+        self._hits[sid] = []
+        try:
+            self._assert(sid, [{"t": _SENTINEL_T, "id": _SENTINEL_T, "sid": sid}, *messages])
+            for level in range(1, max_stratum + 1):
+                self._assert(
+                    sid, [{"t": STRATUM, "level": level, "id": f"{STRATUM}{level}", "sid": sid}]
+                )
+        finally:
+            self._host.delete_state(self.name, sid)
+        return self._hits.pop(sid)
+
+    def _assert(self, sid: str, messages: list[dict[str, Any]]) -> None:
+        payload = json.dumps(messages, ensure_ascii=False, allow_nan=False)
+        result = dre.assert_facts(self._ruleset._handle, payload)
+        code, handle = result[0], result[1]
+        if code not in (0, 1, 2):  # 1: a fact matched nothing; 2: duplicate id
+            raise EngineError(f"durable-rules returned code {code}")
+        errors: list[str] = []
+        self._ruleset.do_actions(handle, lambda e, _s: errors.append(str(e)) if e else None)
+        state = self._host.get_state(self.name, sid)
+        if errors or state.get("exception"):
+            raise EngineError("; ".join(errors) or str(state.get("exception")))
+
+
+def _noop(c: Any) -> None:
+    return None
