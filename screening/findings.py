@@ -1,0 +1,159 @@
+"""Turn engine firings into explained findings: evidence, explanation text and caveats."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from screening.compile.conditions import Literal
+from screening.engine import RuleFiring
+from screening.loading.rulepack import RulePack
+from screening.models.evidence import (
+    EntityEvidence,
+    Evidence,
+    FieldEvidence,
+    FindingEvidence,
+    OwnershipEvidence,
+    ProximityEvidence,
+)
+from screening.models.facts import Fact
+from screening.models.rule import (
+    FieldCondition,
+    FindingCondition,
+    OwnershipCondition,
+    Rule,
+)
+
+#: At most this many distinct explanation lines are kept per finding.
+MAX_EXPLANATIONS = 5
+
+
+@dataclass
+class Draft:
+    """A fired rule before scoring: what it rests on and how to say it."""
+
+    rule: Rule
+    evidence: list[Evidence] = field(default_factory=list)
+    explanations: list[str] = field(default_factory=list)
+    base_facts: set[str] = field(default_factory=set)  # fact ids of case evidence (not findings)
+    firings: int = 0
+    caveats: list[str] = field(default_factory=list)
+
+
+def literal_evidence(
+    lit: Literal, fact: Fact | None, case_values: dict[str, Any], pack: RulePack
+) -> Evidence | None:
+    """The evidence a matched literal shows the reviewer."""
+    leaf = lit.leaf
+    if isinstance(leaf, FieldCondition):
+        return FieldEvidence(path=leaf.field.path, value=case_values.get(leaf.field.path))
+    if isinstance(leaf, FindingCondition):
+        other = pack.rule(leaf.finding)
+        return FindingEvidence(
+            rule_id=leaf.finding, title=other.rule.title if other else leaf.finding
+        )
+    if fact is None:
+        return None
+    if isinstance(leaf, OwnershipCondition):
+        return fact.ownership
+    return fact.evidence
+
+
+def build_drafts(
+    pack: RulePack, firings: list[RuleFiring], facts: dict[str, Fact], case_values: dict[str, Any]
+) -> list[Draft]:
+    drafts: dict[str, Draft] = {}
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for firing in firings:
+        loaded = pack.rule(firing.rule_id)
+        if loaded is None:  # pragma: no cover - the matcher compiles only pack rules
+            continue
+        draft = drafts.setdefault(firing.rule_id, Draft(loaded.rule))
+        draft.firings += 1
+        namespace: dict[str, Any] = {}
+        for alias, (lit, fact_id) in firing.frame.items():
+            ev = literal_evidence(lit, facts.get(fact_id), case_values, pack)
+            if ev is None:
+                continue
+            namespace[alias] = _Fields(ev.model_dump())
+            key = (lit.kind, fact_id if lit.kind != "field" else f"field:{lit.leaf.field.path}")  # type: ignore[union-attr]
+            if key in seen.setdefault(firing.rule_id, set()):
+                continue
+            seen[firing.rule_id].add(key)
+            draft.evidence.append(ev)
+            if not isinstance(ev, FindingEvidence | FieldEvidence):
+                draft.base_facts.add(evidence_key(fact_id))
+            draft.caveats += [c for c in _caveats(ev) if c not in draft.caveats]
+        text = render(loaded.rule.explanation, namespace)
+        if text not in draft.explanations and len(draft.explanations) < MAX_EXPLANATIONS:
+            draft.explanations.append(text)
+    return list(drafts.values())
+
+
+def evidence_key(fact_id: str) -> str:
+    """Facts about one party (its entity match, ownership, attributes) are one piece of evidence."""
+    kind, _, rest = fact_id.partition(":")
+    return f"party:{rest}" if kind in ("ent", "party") else fact_id
+
+
+def _caveats(ev: Evidence) -> list[str]:
+    out = []
+    if isinstance(ev, ProximityEvidence):
+        if ev.basis == "declared":
+            out.append(f"distance to {ev.facility} is as declared by the filer, not computed")
+        elif ev.precision_note:
+            out.append(f"distance to {ev.facility} is approximate: {ev.precision_note}")
+    elif isinstance(ev, EntityEvidence) and ev.score < 100:
+        out.append(
+            f"'{ev.name_matched}' matched '{ev.alias}' by fuzzy name match "
+            f"(score {ev.score:g}); confirm the identity"
+        )
+    elif isinstance(ev, OwnershipEvidence) and any(
+        s.certainty != "reported" for path in ev.paths for s in path
+    ):
+        out.append(
+            f"ownership of {ev.party_name} rests on shares that are not all reported exactly"
+        )
+    return out
+
+
+class _Fields(dict[str, Any]):
+    """Lets a template say `{proximity.facility}`."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            value = self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        if isinstance(value, float):
+            return f"{value:g}"
+        return value
+
+
+class _Formatter(string.Formatter):
+    def get_value(self, key: int | str, args: Any, kwargs: Any) -> Any:
+        if isinstance(key, str) and key not in kwargs:
+            return "(not matched)"
+        return super().get_value(key, args, kwargs)
+
+
+def render(template: str, namespace: dict[str, Any]) -> str:
+    """Fill `{alias.field}` placeholders; those of an unmatched branch read '(not matched)'."""
+    try:
+        return _Formatter().vformat(template, (), namespace)
+    except (AttributeError, KeyError, ValueError, IndexError):
+        return template
+
+
+def template_fields(template: str) -> list[tuple[str, str | None]]:
+    """(alias, field) for every placeholder; raises ValueError on a malformed template."""
+    out: list[tuple[str, str | None]] = []
+    for _, name, _, _ in string.Formatter().parse(template):
+        if name is None:
+            continue
+        alias, _, rest = name.partition(".")
+        out.append((alias, rest or None))
+    return out

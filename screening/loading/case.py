@@ -1,0 +1,66 @@
+"""Load a case file: YAML -> `Case`, then checks against the rule pack's vocabularies."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from screening.errors import InputError, Problem
+from screening.loading.rulepack import RulePack
+from screening.loading.validation import validate_document
+from screening.loading.yamlio import MAX_FILE_BYTES, YamlDocument, read_yaml
+from screening.models.case import Case
+
+MAX_CASE_BYTES = MAX_FILE_BYTES
+
+
+def load_case(path: Path, pack: RulePack) -> tuple[Case, str]:
+    """The case and the sha256 of its bytes; `InputError` lists every problem found."""
+    doc = read_yaml(path, max_bytes=MAX_CASE_BYTES)
+    case = validate_document(Case, doc, code="case-schema")
+    problems = check_case(case, doc, pack)
+    if problems:
+        raise InputError(problems)
+    return case, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_case(case: Case, doc: YamlDocument, pack: RulePack) -> list[Problem]:
+    """What the schema cannot know: vocabularies and references inside the case."""
+    out: list[Problem] = []
+    sectors = {s.id for s in pack.vocabulary.sectors}
+    kinds = {k.id for k in pack.vocabulary.facility_kinds}
+    if case.target:
+        for i, sector in enumerate(case.target.sectors):
+            if sector not in sectors:
+                out.append(
+                    Problem(
+                        doc.location(("target", "sectors", i)),
+                        f"target.sectors[{i}]: unknown sector '{sector}'; expected one "
+                        f"of {', '.join(sorted(sectors))}",
+                        "case-vocabulary",
+                    )
+                )
+    for i, site in enumerate(case.sites):
+        for j, declared in enumerate(site.declared_nearby):
+            if declared.kind not in kinds:
+                out.append(
+                    Problem(
+                        doc.location(("sites", i, "declared_nearby", j, "kind")),
+                        f"sites[{i}].declared_nearby[{j}].kind: unknown facility kind "
+                        f"'{declared.kind}'; expected one of "
+                        f"{', '.join(sorted(kinds))}",
+                        "case-vocabulary",
+                    )
+                )
+    for i, document in enumerate(case.documents):
+        for j, sig in enumerate(document.signatories):
+            if case.party(sig.party) is None:
+                out.append(
+                    Problem(
+                        doc.location(("documents", i, "signatories", j, "party")),
+                        f"documents[{i}].signatories[{j}].party: '{sig.party}' is not "
+                        "a party id or name of this case",
+                        "case-reference",
+                    )
+                )
+    return out

@@ -1,0 +1,1 @@
+"""Report stage: formatting only; every format reads the same `Result`."""

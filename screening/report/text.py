@@ -1,0 +1,74 @@
+"""Terminal report (rich): score and band first, then each finding explained."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from screening.models.result import Result
+from screening.report.describe import describe, signed
+
+BAND_STYLE = {"low": "green", "medium": "yellow", "high": "dark_orange", "critical": "bold red"}
+
+
+def render(result: Result, console: Console) -> None:
+    style = BAND_STYLE[result.band]
+    b = result.bands
+    head = Text.assemble(
+        (f"{result.score:.1f}", "bold"),
+        " / 100   ",
+        (result.band.upper(), style),
+        f"   (medium ≥ {b.medium:g}, high ≥ {b.high:g}, critical ≥ {b.critical:g})",
+    )
+    if result.risk_before_mitigation != result.score:
+        head.append(f"   risk before mitigation {result.risk_before_mitigation:.1f}")
+    title = f"{escape(result.case_title)} [dim]({escape(result.case_id)})[/dim]"
+    console.print(
+        Panel(
+            head,
+            title=title,
+            subtitle=escape(result.case_path or ""),
+            border_style=style,
+            expand=False,
+        )
+    )
+    for notice in result.notices:
+        console.print(f"[yellow]notice:[/yellow] {escape(notice)}")
+    if not result.findings:
+        console.print("No rule fired.")
+    for i, f in enumerate(result.findings, 1):
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="dim", no_wrap=True)
+        table.add_column()
+        for line in f.explanations:
+            table.add_row("what", escape(line))
+        for ev in f.evidence:
+            table.add_row("evidence", escape(describe(ev)))
+        for c in f.caveats:
+            table.add_row("caveat", f"[yellow]{escape(c)}[/yellow]")
+        for ref in f.references:
+            table.add_row("why", f'"{escape(ref.quote)}" [dim]({escape(ref.document)})[/dim]')
+        table.add_row("do", escape(f.recommendation.action))
+        table.add_row("route", escape(f.recommendation.route))
+        if f.note:
+            table.add_row("note", escape(f.note))
+        contribution = signed(f.contribution) if f.counted else "  0.0"
+        color = "red" if f.contribution > 0 else ("green" if f.contribution < 0 else "dim")
+        header = Text.assemble(
+            (f"{i:>2}. ", "bold"),
+            (f"{contribution:>6}", color),
+            "  ",
+            (f.rule_id, "bold"),
+            f"  {f.title}",
+            (f"  [{f.family}, weight {f.weight:+d}]", "dim"),
+        )
+        console.print(Group(header, table))
+    p = result.provenance
+    console.print(
+        f"[dim]engine {p.engine_version} · rules {p.rules_digest[:12]} ({p.rule_count} rules) · "
+        f"case {p.case_digest[:12]} · {p.screened_at.isoformat()}[/dim]"
+    )
+    console.print()

@@ -1,0 +1,58 @@
+"""The whole flow for one case: facts -> durable-rules -> findings -> score -> result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from screening import __version__
+from screening.engine import Matcher
+from screening.findings import build_drafts
+from screening.loading.case import load_case
+from screening.loading.rulepack import RulePack
+from screening.models.case import Case
+from screening.models.result import BandScale, Provenance, Result
+from screening.scoring import band_of, score_drafts
+from screening.signals.casefields import case_values
+from screening.signals.extract import SignalExtractor
+
+
+class Screener:
+    """A rule pack ready to screen many cases (indexes and ruleset are built once)."""
+
+    def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
+        self.extractor = SignalExtractor(pack)
+        self.matcher = Matcher(pack.active_rules)
+
+    def screen(self, case: Case, *, case_digest: str, case_path: str | None = None) -> Result:
+        extraction = self.extractor.extract(case)
+        firings = self.matcher.match(extraction.facts)
+        drafts = build_drafts(self.pack, firings, extraction.by_id(), case_values(case))
+        score, risk, findings = score_drafts(drafts)
+        bands = self.pack.scoring.bands
+        return Result(
+            case_id=case.id,
+            case_title=case.title,
+            case_path=case_path,
+            score=score,
+            band=band_of(score, bands),
+            risk_before_mitigation=risk,
+            bands=BandScale(medium=bands.medium, high=bands.high, critical=bands.critical),
+            findings=findings,
+            notices=extraction.notices,
+            provenance=Provenance(
+                engine_version=__version__,
+                rules_digest=self.pack.digest,
+                case_digest=case_digest,
+                rule_count=len(self.pack.active_rules),
+                screened_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            ),
+        )
+
+    def screen_file(self, path: Path, shown: str) -> Result:
+        case, digest = load_case(path, self.pack)
+        return self.screen(case, case_digest=digest, case_path=shown)
+
+    def close(self) -> None:
+        self.matcher.close()
