@@ -1,0 +1,68 @@
+from pathlib import Path
+
+import pytest
+
+from screening.errors import InputError
+from screening.loading.case import load_case
+from screening.loading.rulepack import RulePack
+
+GOOD = """\
+id: c1
+title: T
+jurisdiction: XX
+parties:
+  - id: p
+    name: P
+    country: YY
+    kind: company
+    roles: [investor]
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "case.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_good_case_loads_with_digest(tmp_path: Path, pack: RulePack) -> None:
+    case, digest = load_case(_write(tmp_path, GOOD), pack)
+    assert case.parties[0].roles == ["investor"]
+    assert len(digest) == 64
+
+
+def test_every_schema_problem_is_reported_at_its_line(tmp_path: Path, pack: RulePack) -> None:
+    text = GOOD.replace("    kind: company", "    kind: compnay\n    wieght: 3") + "statuz: x\n"
+    with pytest.raises(InputError) as info:
+        load_case(_write(tmp_path, text), pack)
+    lines = sorted(str(p) for p in info.value.problems)
+    assert any(
+        ":8:11:" in line and "parties[0].kind: got 'compnay'; expected" in line for line in lines
+    )
+    assert any(":9:5:" in line and "unknown key 'wieght'" in line for line in lines)
+    assert any(":11:1:" in line and "(did you mean 'status'?)" in line for line in lines)
+
+
+def test_vocabulary_and_references_are_checked(tmp_path: Path, pack: RulePack) -> None:
+    text = (
+        GOOD
+        + """\
+target: {name: T, sectors: [portz]}
+documents:
+  - {id: d, title: D, kind: mou, text: x, signatories: [{party: ghost}]}
+"""
+    )
+    with pytest.raises(InputError) as info:
+        load_case(_write(tmp_path, text), pack)
+    messages = " | ".join(str(p) for p in info.value.problems)
+    assert "unknown sector 'portz'" in messages
+    assert "'ghost' is not a party id" in messages
+
+
+def test_wrong_type_and_non_mapping(tmp_path: Path, pack: RulePack) -> None:
+    with pytest.raises(InputError, match=r"expected a mapping of keys"):
+        load_case(_write(tmp_path, "- a\n- b\n"), pack)
+    with pytest.raises(InputError, match=r"transaction.stake_percent: got 'lots'"):
+        load_case(
+            _write(tmp_path, GOOD + "transaction: {type: acquisition, stake_percent: lots}\n"), pack
+        )

@@ -1,0 +1,99 @@
+import pytest
+
+from screening.loading.rulepack import RulePack
+from screening.models.case import Case, Party, Site
+from screening.models.registry import Facility
+from screening.signals.entities import EntityIndex
+from screening.signals.extract import SignalExtractor
+from screening.signals.names import normalise_name
+from screening.signals.ownership import OwnershipResolver
+from screening.signals.proximity import Gazetteer, facility_distances
+
+FAC = Facility(
+    id="f",
+    name="F",
+    kind="naval_base",
+    country="XX",
+    location={"lat": 0.0, "lon": 0.0},
+    radius_km=1.0,
+    precision="exact",
+    source="t",
+)
+
+
+def test_distance_is_geodesic_to_the_edge() -> None:
+    site = Site(name="s", coordinates={"lat": 0.0, "lon": 0.1})
+    (ev,) = facility_distances(Gazetteer([]).place(site), [FAC], search_km=50)
+    # 0.1 degree of longitude at the equator on WGS84 is 11.132 km; minus a 1 km radius
+    assert ev.distance_km == pytest.approx(10.13, abs=0.01)
+    inside = Site(name="s", coordinates={"lat": 0.0, "lon": 0.005})
+    assert facility_distances(Gazetteer([]).place(inside), [FAC], 50)[0].distance_km == 0.0
+
+
+def test_far_facilities_make_no_fact() -> None:
+    site = Site(name="s", coordinates={"lat": 1.0, "lon": 1.0})
+    assert facility_distances(Gazetteer([]).place(site), [FAC], search_km=20) == []
+
+
+def test_unknown_place_is_a_notice_with_a_suggestion(pack: RulePack) -> None:
+    case = Case(id="c", title="t", jurisdiction="XX", sites=[Site(name="Quay", place="Portvile")])
+    extraction = SignalExtractor(pack).extract(case)
+    assert "not in the gazetteer (did you mean 'Portville'?)" in extraction.notices[0]
+
+
+def test_name_normalisation_drops_legal_suffixes() -> None:
+    assert normalise_name("HTEG Co., Ltd.") == "hteg"
+    assert normalise_name("The Harbour Group Holdings") == "harbour"
+
+
+def test_entity_match_by_alias_exact_and_fuzzy(pack: RulePack) -> None:
+    index = EntityIndex(pack.entities.values())
+    party = Party(
+        id="p", name="Harbor Test Engineering Grp", country="YY", kind="company", roles=["operator"]
+    )
+    ev = index.match_party(party, 85)
+    assert ev is not None and ev.entity_id == "test-harbour-group" and 85 <= ev.score < 100
+    cjk = Party(
+        id="p", name="x", aliases=["测试港湾集团"], country="YY", kind="company", roles=["operator"]
+    )
+    hit = index.match_party(cjk, 85)
+    assert hit is not None and hit.score == 100 and hit.alias == "测试港湾集团"
+    short = Party(id="p", name="HTEX", country="YY", kind="company", roles=["operator"])
+    assert index.match_party(short, 85) is None  # short names match exactly or not at all
+
+
+def test_ownership_multiplies_along_and_adds_across_chains(pack: RulePack) -> None:
+    resolver = OwnershipResolver(
+        pack.entities, EntityIndex(pack.entities.values()), pack.matching.state_categories, 85
+    )
+    party = Party.model_validate(
+        {
+            "id": "p",
+            "name": "NewCo",
+            "country": "YY",
+            "kind": "company",
+            "roles": ["acquirer"],
+            "owners": [
+                {
+                    "name": "A",
+                    "percent": 50,
+                    "owners": [{"name": "M", "percent": 60, "state": True}],
+                },
+                {"name": "HTEG", "percent": 10},  # registry: 60% state
+                {"name": "Private", "percent": 40},
+            ],
+        }
+    )
+    ev = resolver.resolve(party, None)
+    assert ev is not None
+    assert ev.state_share == pytest.approx(50 * 0.6 + 10 * 0.6)
+    assert ev.path_text == "NewCo <- A (50%) <- M (state) (60%)"
+    assert len(ev.paths) == 2
+
+
+def test_no_state_link_gives_no_ownership(pack: RulePack) -> None:
+    resolver = OwnershipResolver(
+        pack.entities, EntityIndex(pack.entities.values()), pack.matching.state_categories, 85
+    )
+    party = Party(id="p", name="Private Ltd", country="YY", kind="company", roles=["investor"])
+    assert resolver.resolve(party, None) is None

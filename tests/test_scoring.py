@@ -1,0 +1,61 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from screening.findings import Draft
+from screening.models.settings import BandThresholds
+from screening.scoring import band_of, score_drafts
+from tests.compile.test_conditions import rule
+
+
+def draft(rid: str, weight: int, facts: set[str], family: str = "f") -> Draft:
+    r = rule(rid, {"text": {"phrases": ["a"]}}).model_copy(
+        update={"weight": weight, "family": family}
+    )
+    return Draft(r, base_facts=facts)
+
+
+def test_independent_signals_combine_by_noisy_or() -> None:
+    score, risk, findings = score_drafts([draft("a", 50, {"x"}), draft("b", 50, {"y"})])
+    assert score == risk == 75.0
+    assert [f.contribution for f in findings] == [50.0, 25.0]
+
+
+def test_same_evidence_in_one_family_counts_once() -> None:
+    score, _, findings = score_drafts([draft("a", 40, {"x"}), draft("b", 30, {"x"})])
+    assert score == 40.0
+    b = next(f for f in findings if f.rule_id == "b")
+    assert not b.counted and b.contribution == 0 and "'a'" in (b.note or "")
+    other_family = score_drafts([draft("a", 40, {"x"}), draft("b", 30, {"x"}, family="g")])[0]
+    assert other_family == 58.0
+
+
+def test_mitigation_scales_the_risk_down() -> None:
+    score, risk, findings = score_drafts([draft("a", 60, {"x"}), draft("m", -50, set())])
+    assert (risk, score) == (60.0, 30.0)
+    assert findings[-1].rule_id == "m" and findings[-1].contribution == -30.0
+
+
+def test_bands() -> None:
+    bands = BandThresholds(medium=25, high=50, critical=75)
+    assert [band_of(s, bands) for s in (0, 24.9, 25, 50, 74.9, 75, 100)] == [
+        "low",
+        "low",
+        "medium",
+        "high",
+        "high",
+        "critical",
+        "critical",
+    ]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(-100, 100).filter(bool), st.sets(st.sampled_from("abc"))), max_size=12
+    )
+)
+def test_score_is_bounded_and_contributions_add_up(items: list[tuple[int, set[str]]]) -> None:
+    drafts = [draft(f"r{i}", w, facts) for i, (w, facts) in enumerate(items)]
+    score, risk, findings = score_drafts(drafts)
+    assert 0 <= score <= risk <= 100
+    total = sum(f.contribution for f in findings)
+    assert abs(total - score) < 0.05 * max(1, len(findings))
