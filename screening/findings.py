@@ -25,8 +25,8 @@ from screening.models.rule import (
     Rule,
 )
 
-#: At most this many distinct explanation lines are kept per finding.
-MAX_EXPLANATIONS = 5
+#: At most this many distinct explanation lines are shown per finding; the rest are counted.
+MAX_EXPLANATIONS = 3
 
 
 @dataclass
@@ -47,7 +47,9 @@ def literal_evidence(
     """The evidence a matched literal shows the reviewer."""
     leaf = lit.leaf
     if isinstance(leaf, FieldCondition):
-        return FieldEvidence(path=leaf.field.path, value=case_values.get(leaf.field.path))
+        value = case_values.get(leaf.field.path)
+        regimes = sector_regimes(pack, value) if leaf.field.path == "target.sectors" else []
+        return FieldEvidence(path=leaf.field.path, value=value, regimes=regimes)
     if isinstance(leaf, FindingCondition):
         other = pack.rule(leaf.finding)
         return FindingEvidence(
@@ -58,6 +60,21 @@ def literal_evidence(
     if isinstance(leaf, OwnershipCondition):
         return fact.ownership
     return fact.evidence
+
+
+def sector_regimes(pack: RulePack, sectors: Any) -> list[str]:
+    """'uk-nsia: Communications' for each regime list item the sectors fall under."""
+    by_id = {s.id: s for s in pack.vocabulary.sectors}
+    labels = {r.id: r.label for r in pack.vocabulary.regimes}
+    out: list[str] = []
+    for sector in sectors if isinstance(sectors, list) else []:
+        entry = by_id.get(str(sector))
+        for regime, items in sorted((entry.regimes if entry else {}).items()):
+            for item in items:
+                line = f"{labels.get(regime, regime)}: {item}"
+                if line not in out:
+                    out.append(line)
+    return out
 
 
 def build_drafts(
@@ -86,8 +103,13 @@ def build_drafts(
                 draft.base_facts.add(evidence_key(fact_id))
             draft.caveats += [c for c in _caveats(ev) if c not in draft.caveats]
         text = render(loaded.rule.explanation, namespace)
-        if text not in draft.explanations and len(draft.explanations) < MAX_EXPLANATIONS:
+        if text not in draft.explanations:
             draft.explanations.append(text)
+    for draft in drafts.values():
+        extra = len(draft.explanations) - MAX_EXPLANATIONS
+        if extra > 0:
+            del draft.explanations[MAX_EXPLANATIONS:]
+            draft.explanations.append(f"… and {extra} more like these")
     return list(drafts.values())
 
 
@@ -133,15 +155,25 @@ class _Fields(dict[str, Any]):
         return value
 
 
+class _Unmatched:
+    """Stands for the alias of a branch that did not match: every field reads as empty."""
+
+    def __getattr__(self, name: str) -> str:
+        return ""
+
+    def __format__(self, spec: str) -> str:
+        return ""
+
+
 class _Formatter(string.Formatter):
     def get_value(self, key: int | str, args: Any, kwargs: Any) -> Any:
         if isinstance(key, str) and key not in kwargs:
-            return "(not matched)"
+            return _Unmatched()
         return super().get_value(key, args, kwargs)
 
 
 def render(template: str, namespace: dict[str, Any]) -> str:
-    """Fill `{alias.field}` placeholders; those of an unmatched branch read '(not matched)'."""
+    """Fill `{alias.field}` placeholders; those of an unmatched `any` branch read as empty."""
     try:
         return _Formatter().vformat(template, (), namespace)
     except (AttributeError, KeyError, ValueError, IndexError):

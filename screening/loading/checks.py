@@ -50,9 +50,15 @@ _LEAF_EVIDENCE = {
 }
 
 
+#: Longer lists of allowed values are not spelled out in a message, only the closest one.
+MAX_LISTED = 12
+
+
 def _expected(values: set[str] | list[str], got: str) -> str:
     close = difflib.get_close_matches(got, list(values), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
+    if len(values) > MAX_LISTED:
+        return f"expected one of {len(values)} known values{hint}"
     return f"expected one of {', '.join(sorted(values))}{hint}"
 
 
@@ -77,7 +83,9 @@ def declared_rule_ids(pack: RulePack) -> set[str]:
     ids = {lr.rule.id for lr in pack.rules}
     for path in rule_files(pack.root):
         doc = pack.docs.get(str(path))
-        if doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+        if doc is None:  # unreadable YAML: its id is presumed to be its file name
+            ids.add(path.stem)
+        elif isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
             ids.add(doc.data["id"])
     return ids
 
@@ -294,13 +302,10 @@ def _check_leaf(
                     f"unknown entity '{x}'; {_expected(set(pack.entities), x)}",
                     "rule-reference",
                 )
-        known_lists = {name for ent in pack.entities.values() for name in ent.lists}
+        known_lists = {x.id for x in vocab.lists}
         for i, x in enumerate(e.lists):
             if x not in known_lists:
-                bad(
-                    ("entity", "lists", i),
-                    f"no registry entity is on list '{x}'; {_expected(known_lists, x)}",
-                )
+                bad(("entity", "lists", i), f"unknown list '{x}'; {_expected(known_lists, x)}")
         if e.min_score < pack.matching.entity_min_score:
             bad(
                 ("entity", "min_score"),
@@ -393,6 +398,18 @@ def _check_registries(pack: RulePack) -> list[Problem]:
                         loc,
                         f"entity '{ent.id}': owner '{link.entity}' is not in "
                         "the registry; expected an entity id",
+                        "registry",
+                    )
+                )
+    known_lists = {x.id for x in pack.vocabulary.lists}
+    for ent in pack.entities.values():
+        for listing in ent.lists:
+            if listing.list not in known_lists:
+                out.append(
+                    Problem(
+                        where.get(("entity", ent.id), Location(str(pack.root))),
+                        f"entity '{ent.id}': unknown list '{listing.list}'; "
+                        f"{_expected(known_lists, listing.list)}",
                         "registry",
                     )
                 )

@@ -133,6 +133,11 @@ class Party(Strict):
     represents: list[NonEmpty] = Field(
         default_factory=list, description="Parties (ids or names) this intermediary acts for."
     )
+    represents_countries: list[CountryCode] = Field(
+        default_factory=list,
+        description="Countries whose companies or government this intermediary acts for, "
+        "when the principals are not named.",
+    )
     notes: str | None = None
 
 

@@ -89,6 +89,10 @@ class FieldEvidence(_Evidence):
     kind: Literal["field"] = "field"
     path: str
     value: str | int | float | bool | list[str | int | float | bool] | None
+    regimes: list[str] = Field(
+        default_factory=list,
+        description="For sectors: the screening regimes' list items the sectors fall under.",
+    )
 
 
 class FindingEvidence(_Evidence):

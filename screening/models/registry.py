@@ -60,6 +60,13 @@ class EntityOwner(Strict):
     source: NonEmpty | None = None
 
 
+class Listing(Strict):
+    """Membership of a public list (an id of the `lists` vocabulary) and what is known of it."""
+
+    list: Slug
+    note: str | None = Field(default=None, description="When and by which act it was added.")
+
+
 class Entity(Strict):
     """An organisation screening cares about, with the names it goes by."""
 
@@ -72,7 +79,7 @@ class Entity(Strict):
         default=False,
         description="True for the state itself: governments, ministries, commissions, party organs",
     )
-    lists: list[NonEmpty] = Field(
+    lists: list[Listing] = Field(
         default_factory=list, description="Public export-control or sanctions lists it is on."
     )
     owners: list[EntityOwner] = Field(default_factory=list)
@@ -109,6 +116,14 @@ class Sector(Term):
     )
 
 
+class PublicList(Strict):
+    """A public export-control or sanctions list entities can be on."""
+
+    id: Slug
+    label: NonEmpty
+    source: NonEmpty
+
+
 class Regime(Strict):
     id: Slug
     label: NonEmpty
@@ -116,12 +131,13 @@ class Regime(Strict):
 
 
 class VocabularyFile(Strict):
-    """`rules/vocabulary.yaml`: sectors, regimes, facility kinds, entity categories."""
+    """`rules/vocabulary.yaml`: sectors, regimes, facility kinds, entity categories, lists."""
 
     regimes: list[Regime] = Field(default_factory=list)
     sectors: list[Sector] = Field(default_factory=list)
     facility_kinds: list[Term] = Field(default_factory=list)
     entity_categories: list[Term] = Field(default_factory=list)
+    lists: list[PublicList] = Field(default_factory=list)
 
 
 class PhraseSet(Strict):

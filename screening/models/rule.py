@@ -77,7 +77,7 @@ class EntityTest(Strict):
     """A party matches a registry entity of given categories or lists."""
 
     categories: list[Slug] = Field(default_factory=list)
-    lists: list[NonEmpty] = Field(default_factory=list)
+    lists: list[Slug] = Field(default_factory=list)
     entities: list[Slug] = Field(default_factory=list)
     roles: list[Slug] = Field(default_factory=list)
     min_score: float = Field(default=90, ge=0, le=100)

@@ -54,7 +54,8 @@ def describe(ev: Evidence) -> str:
         )
     if isinstance(ev, FieldEvidence):
         value = ", ".join(map(str, ev.value)) if isinstance(ev.value, list) else ev.value
-        return f"case: {ev.path} = {value}"
+        regimes = f" (falls under {'; '.join(ev.regimes)})" if ev.regimes else ""
+        return f"case: {ev.path} = {value}{regimes}"
     if isinstance(ev, FindingEvidence):
         return f"finding: {ev.rule_id} ({ev.title})"
     return str(ev)  # pragma: no cover

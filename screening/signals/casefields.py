@@ -17,12 +17,21 @@ from pydantic import BaseModel
 
 from screening.models.case import Case
 
+#: Paths computed from lists of objects, which a field test cannot address directly.
+DERIVED: dict[str, str] = {
+    "transaction.financing_tied": "scalar",  # any financing offered with a construction contract
+    "transaction.financing_kinds": "list",
+    "parties.countries": "list",
+    "documents.kinds": "list",
+}
+
 
 @cache
 def case_field_paths() -> dict[str, str]:
     """Testable path -> 'scalar' or 'list' (a list of scalars)."""
     out: dict[str, str] = {}
     _walk(Case, "", out)
+    out.update(DERIVED)
     return out
 
 
@@ -82,8 +91,10 @@ def literal_values(path: str) -> tuple[str, ...] | None:
 
 def case_values(case: Case) -> dict[str, Any]:
     """Every testable path with its value in this case (absent when None)."""
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = _derived(case)
     for path in case_field_paths():
+        if path in DERIVED:
+            continue
         value: Any = case
         for part in path.split("."):
             value = getattr(value, part, None)
@@ -95,6 +106,18 @@ def case_values(case: Case) -> dict[str, Any]:
             value = value.isoformat()
         values[path] = list(value) if isinstance(value, list) else value
     return values
+
+
+def _derived(case: Case) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "parties.countries": sorted({p.country for p in case.parties}),
+        "documents.kinds": sorted({d.kind for d in case.documents}),
+    }
+    if case.transaction is not None:
+        financing = case.transaction.financing
+        out["transaction.financing_kinds"] = sorted({f.kind for f in financing})
+        out["transaction.financing_tied"] = any(f.tied_to_contract for f in financing)
+    return out
 
 
 def case_fact_attrs(case: Case) -> dict[str, Any]:

@@ -37,6 +37,6 @@ class EntityIndex:
             alias=hit.alias,
             score=hit.score,
             category=entity.category,
-            lists=list(entity.lists),
+            lists=[x.list for x in entity.lists],
             source=entity.source,
         )

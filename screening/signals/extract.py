@@ -163,6 +163,8 @@ class SignalExtractor:
         return Fact(f"ent:{party.id}", F.ENTITY_HIT, attrs, hit)
 
     def _represents_foreign(self, case: Case, party: Party) -> bool:
+        if any(c != case.jurisdiction for c in party.represents_countries):
+            return True
         for ref in party.represents:
             other = case.party(ref)
             if other is not None:

@@ -20,6 +20,9 @@ from screening.models.registry import Facility, Place
 from screening.signals.names import NameIndex
 
 _EARTH_KM = 6371.0088
+#: A site placed only at one of these is too coarse to measure distances from: a city's
+#: reference point says nothing about how close a project in it is to a base in it.
+COARSE_PLACE_KINDS = ("city", "district")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,15 @@ class Gazetteer:
                 "distances to strategic facilities were not computed",
             )
         place = hit.item
+        if place.kind in COARSE_PLACE_KINDS:
+            return PlacedSite(
+                site,
+                None,
+                "city",
+                f"site '{site.name}' is placed only at {place.kind} level ('{place.name}'); "
+                "distances to strategic facilities were not computed: give coordinates or a "
+                "more specific place",
+            )
         note = f"placed at gazetteer entry '{place.name}' ({place.precision})"
         return PlacedSite(site, place.location, place.precision, note)
 
@@ -80,10 +92,8 @@ def facility_distances(
             continue
         notes = []
         if fac.precision != "exact":
-            notes.append(
-                f"facility position is {fac.precision}"
-                + (f": {fac.precision_note}" if fac.precision_note else "")
-            )
+            detail = f": {fac.precision_note.rstrip('. ')}" if fac.precision_note else ""
+            notes.append(f"facility position is {fac.precision}{detail}")
         if placed.precision not in ("exact",):
             notes.append(f"site position is {placed.precision} (from the gazetteer)")
         out.append(

@@ -97,3 +97,21 @@ def test_no_state_link_gives_no_ownership(pack: RulePack) -> None:
     )
     party = Party(id="p", name="Private Ltd", country="YY", kind="company", roles=["investor"])
     assert resolver.resolve(party, None) is None
+
+
+def test_a_city_level_place_is_too_coarse_to_measure(pack: RulePack) -> None:
+    from screening.models.registry import Place
+
+    city = Place(
+        id="c",
+        name="Big City",
+        kind="city",
+        country="XX",
+        location={"lat": 10.0, "lon": 10.0},
+        precision="area",
+        source="t",
+    )
+    placed = Gazetteer([city]).place(Site(name="Depot", place="Big City"))
+    assert placed.location is None
+    assert "placed only at city level" in (placed.note or "")
+    assert facility_distances(placed, [FAC], 50) == []
