@@ -23,8 +23,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check screening tests
-	$(BIN)/ruff format --check screening tests
+	$(BIN)/ruff check screening tests bench
+	$(BIN)/ruff format --check screening tests bench
 	$(BIN)/mypy
 
 check: test lint

@@ -63,15 +63,15 @@ def literal_evidence(
 
 
 def sector_regimes(pack: RulePack, sectors: Any) -> list[str]:
-    """'uk-nsia: Communications' for each regime list item the sectors fall under."""
+    """'uk-nsia: Communications' for each regime list item the sectors fall under (regime ids
+    are explained in rules/vocabulary.yaml)."""
     by_id = {s.id: s for s in pack.vocabulary.sectors}
-    labels = {r.id: r.label for r in pack.vocabulary.regimes}
     out: list[str] = []
     for sector in sectors if isinstance(sectors, list) else []:
         entry = by_id.get(str(sector))
         for regime, items in sorted((entry.regimes if entry else {}).items()):
             for item in items:
-                line = f"{labels.get(regime, regime)}: {item}"
+                line = f"{regime}: {item}"
                 if line not in out:
                     out.append(line)
     return out

@@ -71,6 +71,13 @@ def _data_loc(loc: tuple[int | str, ...]) -> YamlPath:
     return tuple(out)
 
 
+#: What the model's string patterns mean, for messages.
+PATTERN_MEANINGS = {
+    "^[A-Z]{2}$": "a two-letter upper-case country code (ISO 3166-1 alpha-2, e.g. IL, CN)",
+    "^[a-z0-9][a-z0-9_.-]{0,79}$": "an id: lower-case letters, digits, '.', '_' or '-' "
+    "(at most 80, starting with a letter or digit)",
+}
+
 _TAG_SEGMENTS = {
     "all",
     "any",
@@ -107,6 +114,15 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: YamlPath) -> str:
     if kind == "missing":
         return "required key is missing"
     msg = err["msg"]
+    ctx = err.get("ctx", {})
+    if kind == "string_pattern_mismatch":
+        what = PATTERN_MEANINGS.get(str(ctx.get("pattern")), f"text matching {ctx.get('pattern')}")
+        return f"got {_show(value)}; expected {what}"
+    if kind == "too_short":
+        return (
+            f"got {len(value) if hasattr(value, '__len__') else 0} items; expected at least "
+            f"{ctx.get('min_length')}"
+        )
     if kind in ("literal_error", "enum"):
         expected = err.get("ctx", {}).get("expected", "")
         return f"got {_show(value)}; expected {expected}"

@@ -53,8 +53,8 @@ def render(result: Result) -> str:
         lines.append("")
         lines.append("**Why it matters**")
         lines.append("")
-        lines += [f'> "{_md(r.quote)}" — `{r.document}`' for r in f.references]
-        lines.append("")
+        for r in f.references:
+            lines += [f'> "{_md(r.quote)}" — `{r.document}`', ""]
         lines.append(f"**Recommendation:** {_md(f.recommendation.action)}  ")
         lines.append(f"**Route:** {_md(f.recommendation.route)}")
         lines.append("")

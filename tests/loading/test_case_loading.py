@@ -66,3 +66,12 @@ def test_wrong_type_and_non_mapping(tmp_path: Path, pack: RulePack) -> None:
         load_case(
             _write(tmp_path, GOOD + "transaction: {type: acquisition, stake_percent: lots}\n"), pack
         )
+
+
+def test_pattern_and_length_errors_say_what_is_expected(tmp_path: Path, pack: RulePack) -> None:
+    text = GOOD.replace("jurisdiction: XX", "jurisdiction: il").replace("[investor]", "[]")
+    with pytest.raises(InputError) as info:
+        load_case(_write(tmp_path, text), pack)
+    messages = " | ".join(str(p) for p in info.value.problems)
+    assert "jurisdiction: got 'il'; expected a two-letter upper-case country code" in messages
+    assert "parties[0].roles: got 0 items; expected at least 1" in messages
