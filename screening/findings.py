@@ -25,7 +25,8 @@ from screening.models.rule import (
     Rule,
 )
 
-#: At most this many distinct explanation lines are shown per finding; the rest are counted.
+#: At most this many distinct explanation lines are shown per finding; further matches are
+#: counted, not rendered.
 MAX_EXPLANATIONS = 3
 
 
@@ -39,6 +40,7 @@ class Draft:
     base_facts: set[str] = field(default_factory=set)  # fact ids of case evidence (not findings)
     firings: int = 0
     caveats: list[str] = field(default_factory=list)
+    unexplained: int = 0  # firings beyond those whose explanation is shown
 
 
 def literal_evidence(
@@ -82,6 +84,8 @@ def build_drafts(
 ) -> list[Draft]:
     drafts: dict[str, Draft] = {}
     seen: dict[str, set[tuple[str, str]]] = {}
+    # One fact's evidence is the same in every firing that uses it: build it once per case.
+    cache: dict[tuple[str, str], tuple[Evidence, _Fields] | None] = {}
     for firing in firings:
         loaded = pack.rule(firing.rule_id)
         if loaded is None:  # pragma: no cover - the matcher compiles only pack rules
@@ -90,11 +94,15 @@ def build_drafts(
         draft.firings += 1
         namespace: dict[str, Any] = {}
         for alias, (lit, fact_id) in firing.frame.items():
-            ev = literal_evidence(lit, facts.get(fact_id), case_values, pack)
-            if ev is None:
-                continue
-            namespace[alias] = _Fields(ev.model_dump())
             key = (lit.kind, fact_id if lit.kind != "field" else f"field:{lit.leaf.field.path}")  # type: ignore[union-attr]
+            if key not in cache:
+                built = literal_evidence(lit, facts.get(fact_id), case_values, pack)
+                cache[key] = None if built is None else (built, _Fields(built.model_dump()))
+            entry = cache[key]
+            if entry is None:
+                continue
+            ev, fields = entry
+            namespace[alias] = fields
             if key in seen.setdefault(firing.rule_id, set()):
                 continue
             seen[firing.rule_id].add(key)
@@ -102,14 +110,16 @@ def build_drafts(
             if not isinstance(ev, FindingEvidence | FieldEvidence):
                 draft.base_facts.add(evidence_key(fact_id))
             draft.caveats += [c for c in _caveats(ev) if c not in draft.caveats]
-        text = render(loaded.rule.explanation, namespace)
-        if text not in draft.explanations:
-            draft.explanations.append(text)
+        if len(draft.explanations) < MAX_EXPLANATIONS:
+            text = render(loaded.rule.explanation, namespace)
+            if text not in draft.explanations:
+                draft.explanations.append(text)
+                continue
+        draft.unexplained += 1
     for draft in drafts.values():
-        extra = len(draft.explanations) - MAX_EXPLANATIONS
-        if extra > 0:
-            del draft.explanations[MAX_EXPLANATIONS:]
-            draft.explanations.append(f"… and {extra} more like these")
+        if draft.unexplained:
+            more = draft.unexplained
+            draft.explanations.append(f"… and {more} more match{'es' if more > 1 else ''}")
     return list(drafts.values())
 
 

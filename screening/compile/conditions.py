@@ -10,7 +10,7 @@ fact they depend on is in (durable-rules evaluates `$not` against facts present 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from screening.models.rule import (
     AllCondition,
@@ -19,6 +19,7 @@ from screening.models.rule import (
     FindingCondition,
     Leaf,
     NotCondition,
+    ProximityCondition,
     Rule,
     leaf_kind,
 )
@@ -38,10 +39,10 @@ class Literal:
     leaf: Leaf
     negated: bool
     alias: str
+    kind: str = field(init=False)
 
-    @property
-    def kind(self) -> str:
-        return leaf_kind(self.leaf)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", leaf_kind(self.leaf))
 
 
 Conjunction = tuple[Literal, ...]
@@ -70,6 +71,20 @@ def _leaves(cond: Condition) -> Iterable[Leaf]:
         yield from _leaves(cond.not_)
     else:
         yield cond
+
+
+def widest_proximity_tier(rules: Iterable[Rule]) -> float:
+    """The largest distance any proximity test of these rules looks at (0 if none)."""
+    return max(
+        (
+            km
+            for r in rules
+            for leaf in _leaves(r.when)
+            if isinstance(leaf, ProximityCondition)
+            for km in leaf.proximity.tiers.values()
+        ),
+        default=0.0,
+    )
 
 
 def to_dnf(rule: Rule) -> list[Conjunction]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -66,7 +67,14 @@ class RulePack:
         return [lr.rule for lr in self.rules if lr.rule.status == "active"]
 
     def rule(self, rule_id: str) -> LoadedRule | None:
-        return next((lr for lr in self.rules if lr.rule.id == rule_id), None)
+        return self._by_id.get(rule_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, LoadedRule]:
+        by_id: dict[str, LoadedRule] = {}
+        for lr in self.rules:
+            by_id.setdefault(lr.rule.id, lr)  # the first of duplicates, as the checks report
+        return by_id
 
 
 def rule_files(root: Path) -> list[Path]:

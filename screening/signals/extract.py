@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from screening.compile.conditions import widest_proximity_tier
 from screening.loading.rulepack import RulePack
 from screening.models import facts as F
 from screening.models.case import Case, Party
@@ -16,7 +17,7 @@ from screening.models.facts import Fact
 from screening.signals.casefields import case_fact_attrs
 from screening.signals.entities import EntityIndex
 from screening.signals.ownership import OwnershipResolver
-from screening.signals.proximity import Gazetteer, declared_distances, facility_distances
+from screening.signals.proximity import FacilityIndex, Gazetteer, declared_distances
 from screening.signals.text import PhraseIndex, SuppressedMatch
 
 
@@ -36,7 +37,11 @@ class SignalExtractor:
         self.phrases = PhraseIndex(pack.phrase_sets.values())
         self.entities = EntityIndex(pack.entities.values())
         self.gazetteer = Gazetteer(pack.places)
+        self.facilities = FacilityIndex(pack.facilities)
         self.min_score = pack.matching.entity_min_score
+        # Facilities farther than any rule looks make facts nothing can match.
+        widest = widest_proximity_tier(pack.active_rules)
+        self.search_km = min(pack.matching.proximity_search_km, widest or float("inf"))
 
     def extract(self, case: Case) -> Extraction:
         out = Extraction(facts=[Fact("case", F.CASE, case_fact_attrs(case))])
@@ -88,12 +93,11 @@ class SignalExtractor:
 
     def _proximity(self, case: Case, out: Extraction) -> None:
         n = 0
-        search_km = self.pack.matching.proximity_search_km
         for site in case.sites:
             placed = self.gazetteer.place(site)
             if placed.location is None and placed.note:
                 out.notices.append(placed.note)
-            evidence = facility_distances(placed, self.pack.facilities, search_km)
+            evidence = self.facilities.distances(placed, self.search_km)
             evidence += declared_distances(site)
             for ev in evidence:
                 n += 1

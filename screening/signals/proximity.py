@@ -1,17 +1,16 @@
 """Distance from each site to the strategic facilities near it (geodesic, to the edge).
 
 Screening regimes measure from a facility's boundary, so the distance is the geodesic
-distance between the points less the facility's footprint radius (never below 0). A cheap
-spherical bound skips facilities clearly out of range before the exact WGS84 computation.
+distance between the points less the facility's footprint radius (never below 0). All
+facilities are measured from a site in one vectorised call to PROJ.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geopy.distance import geodesic
+from pyproj import Geod
 
 from screening.models.case import Site
 from screening.models.common import LatLon
@@ -19,7 +18,8 @@ from screening.models.evidence import ProximityEvidence
 from screening.models.registry import Facility, Place
 from screening.signals.names import NameIndex
 
-_EARTH_KM = 6371.0088
+#: Geodesics on the WGS84 ellipsoid (Karney's algorithm, in PROJ's C library).
+_GEOD = Geod(ellps="WGS84")
 #: A site placed only at one of these is too coarse to measure distances from: a city's
 #: reference point says nothing about how close a project in it is to a base in it.
 COARSE_PLACE_KINDS = ("city", "district")
@@ -31,14 +31,6 @@ class PlacedSite:
     location: LatLon | None
     precision: str
     note: str | None  # why the site could not be placed, or how it was
-
-
-def _rough_km(a: LatLon, b: LatLon) -> float:
-    """Equirectangular approximation; within 1% at these distances, used only to pre-filter."""
-    lat = math.radians((a.lat + b.lat) / 2)
-    dx = math.radians(b.lon - a.lon) * math.cos(lat)
-    dy = math.radians(b.lat - a.lat)
-    return _EARTH_KM * math.hypot(dx, dy)
 
 
 class Gazetteer:
@@ -75,44 +67,56 @@ class Gazetteer:
         return PlacedSite(site, place.location, place.precision, note)
 
 
+class FacilityIndex:
+    """Every facility of the pack, measured from a site in one vectorised geodesic call."""
+
+    def __init__(self, facilities: Sequence[Facility]) -> None:
+        self.facilities = list(facilities)
+        self._lats = [f.location.lat for f in self.facilities]
+        self._lons = [f.location.lon for f in self.facilities]
+
+    def distances(self, placed: PlacedSite, search_km: float) -> list[ProximityEvidence]:
+        """Computed distances to every facility within `search_km` of the site, nearest first."""
+        if placed.location is None or not self.facilities:
+            return []
+        here = placed.location
+        n = len(self.facilities)
+        _, _, metres = _GEOD.inv([here.lon] * n, [here.lat] * n, self._lons, self._lats)
+        out: list[ProximityEvidence] = []
+        for fac, centre_m in zip(self.facilities, metres, strict=True):
+            edge_km = max(0.0, centre_m / 1000 - fac.radius_km)
+            if edge_km <= search_km:
+                out.append(_evidence(placed, fac, edge_km))
+        out.sort(key=lambda e: e.distance_km)
+        return out
+
+
+def _evidence(placed: PlacedSite, fac: Facility, edge_km: float) -> ProximityEvidence:
+    notes = []
+    if fac.precision != "exact":
+        detail = f": {fac.precision_note.rstrip('. ')}" if fac.precision_note else ""
+        notes.append(f"facility position is {fac.precision}{detail}")
+    if placed.precision != "exact":
+        notes.append(f"site position is {placed.precision} (from the gazetteer)")
+    exact = fac.precision == "exact" and placed.precision == "exact"
+    return ProximityEvidence(
+        site=placed.site.name,
+        facility=fac.name,
+        facility_id=fac.id,
+        facility_kind=fac.kind,
+        distance_km=round(edge_km, 2),
+        basis="computed",
+        precision="exact" if exact else "approximate",
+        precision_note="; ".join(notes) or None,
+        source=fac.source,
+    )
+
+
 def facility_distances(
     placed: PlacedSite, facilities: Sequence[Facility], search_km: float
 ) -> list[ProximityEvidence]:
-    """Computed distances to every facility within `search_km` of the site, nearest first."""
-    out: list[ProximityEvidence] = []
-    if placed.location is None:
-        return out
-    here = placed.location
-    for fac in facilities:
-        if _rough_km(here, fac.location) - fac.radius_km > search_km * 1.02 + 1:
-            continue
-        centre_km = geodesic((here.lat, here.lon), (fac.location.lat, fac.location.lon)).km
-        edge_km = max(0.0, centre_km - fac.radius_km)
-        if edge_km > search_km:
-            continue
-        notes = []
-        if fac.precision != "exact":
-            detail = f": {fac.precision_note.rstrip('. ')}" if fac.precision_note else ""
-            notes.append(f"facility position is {fac.precision}{detail}")
-        if placed.precision not in ("exact",):
-            notes.append(f"site position is {placed.precision} (from the gazetteer)")
-        out.append(
-            ProximityEvidence(
-                site=placed.site.name,
-                facility=fac.name,
-                facility_id=fac.id,
-                facility_kind=fac.kind,
-                distance_km=round(edge_km, 2),
-                basis="computed",
-                precision="exact"
-                if fac.precision == "exact" and placed.precision == "exact"
-                else "approximate",
-                precision_note="; ".join(notes) or None,
-                source=fac.source,
-            )
-        )
-    out.sort(key=lambda e: e.distance_km)
-    return out
+    """One-off form of `FacilityIndex.distances` (tests, tools)."""
+    return FacilityIndex(facilities).distances(placed, search_km)
 
 
 def declared_distances(site: Site) -> list[ProximityEvidence]:

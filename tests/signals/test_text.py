@@ -90,3 +90,15 @@ def test_any_surrounding_text_keeps_offsets_exact(before: str, after: str) -> No
     for hit in INDEX.search(text)[0]:
         assert text[hit.start : hit.end].lower() == hit.phrase.lower()
         assert hit.matched == text[hit.start : hit.end]
+
+
+def test_a_line_break_ends_a_sentence_and_its_negation() -> None:
+    text = "The plan was not approved\nThe port joins the Belt and Road"
+    (hit,) = INDEX.search(text)[0]
+    assert hit.sentence == "The port joins the Belt and Road"
+    assert text[hit.sentence_start :].startswith("The port")
+
+
+def test_a_colon_does_not_end_the_sentence_but_bounds_the_negation() -> None:
+    (hit,) = INDEX.search("No delay: the port joins the Belt and Road.")[0]
+    assert hit.sentence == "No delay: the port joins the Belt and Road."
