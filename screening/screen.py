@@ -35,6 +35,8 @@ class Screener:
             case_id=case.id,
             case_title=case.title,
             case_path=case_path,
+            expected_band=case.expected_band,
+            outcome=case.outcome.status if case.outcome else None,
             score=score,
             band=band_of(score, bands),
             risk_before_mitigation=risk,

@@ -1,72 +1,30 @@
-"""Command line: parse, call the library, pick a formatter, choose the exit code.
-
-Exit codes: 0 clean; 1 a case reached the `--fail-on` band; 2 invalid input or usage.
-"""
+"""`screening screen`: screen case files and explain every finding."""
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 
-from screening import __version__
-from screening.errors import InputError, Location, Problem, display_path, summary_line
-from screening.loading.rulepack import RulePack, load_rule_pack
+from screening.cli.common import (
+    EXIT_FAIL_ON,
+    EXIT_INPUT,
+    load_pack_or_exit,
+    report_problems,
+    rules_option,
+)
+from screening.errors import InputError, Location, Problem, display_path
 from screening.models.common import BANDS
 from screening.models.result import Result
 from screening.report import markdown as markdown_report
 from screening.report import text as text_report
 
-EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
 
-
-def default_rules_dir() -> Path:
-    """`$SCREENING_RULES`, else `./rules`, else the rule pack next to the installed package."""
-    env = os.environ.get("SCREENING_RULES")
-    if env:
-        return Path(env)
-    here = Path("rules")
-    if (here / "scoring.yaml").is_file():
-        return here
-    return Path(__file__).resolve().parent.parent / "rules"
-
-
-rules_option = click.option(
-    "--rules",
-    "rules_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Rule directory (default: $SCREENING_RULES, ./rules, or the bundled pack).",
-)
-
-
-def report_problems(problems: list[Problem]) -> None:
-    for p in sorted(problems, key=lambda p: (p.location, p.message)):
-        click.echo(str(p), err=True)
-    if len(problems) > 1:
-        click.echo(summary_line(problems), err=True)
-
-
-def load_pack_or_exit(rules_dir: Path | None) -> RulePack:
-    try:
-        return load_rule_pack(rules_dir or default_rules_dir())
-    except InputError as exc:
-        report_problems(exc.problems)
-        raise SystemExit(EXIT_INPUT) from None
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="screening")
-def cli() -> None:
-    """Screen foreign investment proposals against YAML risk rules (matched on durable-rules)."""
-
-
-@cli.command()
+@click.command()
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
 @rules_option
 @click.option(
@@ -145,26 +103,3 @@ def _plain(results: list[Result]) -> str:
         for r in results:
             text_report.render(r, console)
         return console.export_text()
-
-
-@cli.command()
-@click.argument("what", type=click.Choice(["case", "rule", "result"]))
-def schema(what: str) -> None:
-    """Print the JSON Schema of a case file, a rule file or a result."""
-    from screening.schemas import json_schema
-
-    click.echo(json.dumps(json_schema(what), indent=2, ensure_ascii=False))
-
-
-def main() -> None:
-    """Entry point: never show a traceback to a user; report and exit 2 instead."""
-    try:
-        cli.main(standalone_mode=True)
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        raise SystemExit(130) from None
-    except Exception as exc:  # last resort: one line, never a traceback
-        sys.stderr.write(f"screening: internal error: {type(exc).__name__}: {exc}\n")
-        raise SystemExit(EXIT_INPUT) from None

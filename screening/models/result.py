@@ -53,6 +53,10 @@ class Result(_Out):
     case_id: str
     case_title: str
     case_path: str | None = None
+    expected_band: Band | None = Field(
+        default=None, description="The band the case's author expects (from the case file)."
+    )
+    outcome: str | None = Field(default=None, description="Recorded outcome, for historical cases.")
     score: float = Field(ge=0, le=100)
     band: Band
     risk_before_mitigation: float

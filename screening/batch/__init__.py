@@ -1,0 +1,1 @@
+"""Batch scoring: many case files, all cores, results streamed to a file or database."""

@@ -1,0 +1,121 @@
+"""`screening batch` and `screening backtest`: many cases at once, on all cores."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from screening.backtest import Backtest
+from screening.batch.inputs import expand, shown
+from screening.batch.job import run_batch
+from screening.batch.runner import Outcome, default_jobs, run
+from screening.cli.common import EXIT_INPUT, load_pack_or_exit, report_problems, rules_option
+from screening.errors import InputError, Problem
+from screening.report.batch import backtest_json, backtest_markdown, render_backtest, render_summary
+
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores). Output order does not depend on it.",
+)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@rules_option
+@jobs_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("screening-results.sqlite"),
+    show_default=True,
+    help="Results file: .sqlite/.sqlite3/.db (resumable database), .jsonl or .csv.",
+)
+def batch(paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, out: Path) -> None:
+    """Score case files, folders and globs into a results file.
+
+    A file that cannot be screened is recorded as an error with its file:line reason and the
+    batch goes on; the exit code is then 2. Run again into the same SQLite file to resume:
+    cases already scored with the same rules and the same case file are skipped.
+    """
+    pack = load_pack_or_exit(rules_dir)
+    err = Console(stderr=True, highlight=False)
+    show_bar = sys.stderr.isatty()
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not show_bar,
+    )
+    task = progress.add_task("screening", total=None)
+
+    def tick(_: Outcome | None) -> None:
+        progress.advance(task)
+
+    try:
+        with progress:
+            summary = run_batch(
+                list(paths),
+                pack,
+                jobs or default_jobs(),
+                out,
+                tick=tick,
+                on_total=lambda n: progress.update(task, total=n),
+            )
+    except InputError as exc:
+        report_problems(exc.problems)
+        raise SystemExit(EXIT_INPUT) from None
+    except KeyboardInterrupt:
+        err.print(
+            f"interrupted: cases scored so far are kept in {shown(out)}; "
+            "run the same command again to resume"
+        )
+        raise SystemExit(130) from None
+    render_summary(summary, shown(out), Console(highlight=False))
+    if summary.errors:
+        raise SystemExit(EXIT_INPUT)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@rules_option
+@jobs_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def backtest(paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, fmt: str) -> None:
+    """Compare each case's band with the band its author expects (`expected_band`).
+
+    Prints a confusion matrix, the cases that disagree with the findings that drove them,
+    and how often each rule fired.
+    """
+    pack = load_pack_or_exit(rules_dir)
+    bt = Backtest()
+    files: list[str] = []
+    for item in expand(paths):
+        if isinstance(item, Problem):
+            bt.errors.append(item)
+        else:
+            files.append(shown(item))
+    for outcome in run(files, pack.root, jobs or default_jobs()):
+        bt.add(outcome)
+    if fmt == "json":
+        click.echo(backtest_json(bt), nl=False)
+    elif fmt == "markdown":
+        click.echo(backtest_markdown(bt), nl=False)
+    else:
+        render_backtest(bt, Console(highlight=False))

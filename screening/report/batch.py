@@ -1,0 +1,165 @@
+"""Terminal and Markdown views of a batch summary and of a backtest."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from screening.backtest import Backtest
+from screening.batch.job import BatchSummary
+from screening.models.common import BANDS
+from screening.models.result import Result
+
+TOP_RULES = 10
+MAX_ERRORS_SHOWN = 20
+TOP_DRIVERS = 3
+
+
+def drivers(result: Result) -> str:
+    """The findings that contributed most, e.g. 'near-military-site +40, … (+5 more)'."""
+    counted = [f for f in result.findings if f.counted and f.contribution]
+    text = ", ".join(f"{f.rule_id} {f.contribution:+.0f}" for f in counted[:TOP_DRIVERS])
+    if len(counted) > TOP_DRIVERS:
+        text += f" (+{len(counted) - TOP_DRIVERS} more)"
+    return text or "none"
+
+
+def render_summary(summary: BatchSummary, out: str, console: Console) -> None:
+    rate = summary.scored / summary.seconds if summary.seconds else 0.0
+    console.print(
+        f"{summary.scored} scored, {summary.skipped} skipped (already in {escape(out)}), "
+        f"{len(summary.errors)} error{'s' if len(summary.errors) != 1 else ''} "
+        f"in {summary.seconds:.1f} s ({rate:.0f} cases/s)"
+    )
+    bands = Table(title="cases per band", title_justify="left")
+    for band in BANDS:
+        bands.add_column(band, justify="right")
+    bands.add_row(*(str(summary.bands.get(b, 0)) for b in BANDS))
+    console.print(bands)
+    if summary.rules:
+        top = Table(title="top rules (counted findings)", title_justify="left")
+        top.add_column("rule")
+        top.add_column("cases", justify="right")
+        for rule, n in summary.rules.most_common(TOP_RULES):
+            top.add_row(rule, str(n))
+        console.print(top)
+    for p in summary.errors[:MAX_ERRORS_SHOWN]:
+        console.print(f"[red]error[/red] {escape(str(p))}")
+    if len(summary.errors) > MAX_ERRORS_SHOWN:
+        console.print(f"… and {len(summary.errors) - MAX_ERRORS_SHOWN} more errors")
+
+
+def backtest_markdown(bt: Backtest) -> str:
+    lines = [
+        f"Cases with an expected band: {len(bt.rows)}; agreement {bt.agreement:.0%}, "
+        f"within one band {bt.within_one_band:.0%}"
+        + (f"; without an expected band: {len(bt.unlabelled)}" if bt.unlabelled else "")
+        + (f"; errors: {len(bt.errors)}" if bt.errors else ""),
+        "",
+        "| expected ↓ / actual → | " + " | ".join(BANDS) + " |",
+        "|---|" + "---:|" * len(BANDS),
+    ]
+    for expected, row in bt.confusion().items():
+        cells = [f"**{n}**" if e == expected and n else str(n) for e, n in row.items()]
+        lines.append(f"| {expected} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Disagreements (largest first):",
+        "",
+        "| case | expected | actual | score | outcome | findings that drove it |",
+        "|---|---|---|---:|---|---|",
+    ]
+    for r in bt.disagreements():
+        res = r.result
+        lines.append(
+            f"| {res.case_id} | {res.expected_band} | {res.band} | {res.score:.1f} | "
+            f"{res.outcome or ''} | {drivers(res)} |"
+        )
+    lines += ["", "Rule hits (cases fired / counted):", ""]
+    lines.append(
+        ", ".join(
+            f"`{rule}` {n}/{bt.counted.get(rule, 0)}"
+            for rule, n in sorted(bt.fired.items(), key=lambda x: (-x[1], x[0]))
+        )
+    )
+    for p in bt.errors:
+        lines.append(f"- error: {p}")
+    return "\n".join(lines) + "\n"
+
+
+def backtest_json(bt: Backtest) -> str:
+    data: dict[str, Any] = {
+        "cases": len(bt.rows),
+        "agreement": round(bt.agreement, 4),
+        "within_one_band": round(bt.within_one_band, 4),
+        "confusion": bt.confusion(),
+        "disagreements": [
+            {
+                "case_id": r.result.case_id,
+                "path": r.result.case_path,
+                "expected_band": r.result.expected_band,
+                "band": r.result.band,
+                "score": r.result.score,
+                "outcome": r.result.outcome,
+                "drivers": [
+                    {"rule_id": f.rule_id, "contribution": f.contribution}
+                    for f in r.result.findings
+                    if f.counted
+                ],
+            }
+            for r in bt.disagreements()
+        ],
+        "unlabelled": [r.case_id for r in bt.unlabelled],
+        "rule_hits": {
+            rule: {"fired": n, "counted": bt.counted.get(rule, 0)}
+            for rule, n in sorted(bt.fired.items())
+        },
+        "errors": [str(p) for p in bt.errors],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_backtest(bt: Backtest, console: Console) -> None:
+    console.print(
+        f"{len(bt.rows)} cases with an expected band: agreement [bold]{bt.agreement:.0%}[/bold], "
+        f"within one band {bt.within_one_band:.0%}"
+        + (f"; {len(bt.unlabelled)} without an expected band" if bt.unlabelled else "")
+    )
+    matrix = Table(title="expected (rows) × actual (columns)", title_justify="left")
+    matrix.add_column("expected")
+    for band in BANDS:
+        matrix.add_column(band, justify="right")
+    for expected, row in bt.confusion().items():
+        matrix.add_row(
+            expected,
+            *(f"[bold]{n}[/bold]" if e == expected and n else str(n) for e, n in row.items()),
+        )
+    console.print(matrix)
+    dis = Table(title="disagreements", title_justify="left")
+    for col in ("case", "expected", "actual", "score", "outcome"):
+        dis.add_column(col, no_wrap=True)
+    dis.add_column("findings that drove it")
+    for r in bt.disagreements():
+        res = r.result
+        dis.add_row(
+            res.case_id,
+            str(res.expected_band),
+            res.band,
+            f"{res.score:.1f}",
+            res.outcome or "",
+            escape(drivers(res)),
+        )
+    console.print(dis)
+    hits = Table(title="rule hits", title_justify="left")
+    hits.add_column("rule")
+    hits.add_column("fired", justify="right")
+    hits.add_column("counted", justify="right")
+    for rule, n in sorted(bt.fired.items(), key=lambda x: (-x[1], x[0])):
+        hits.add_row(rule, str(n), str(bt.counted.get(rule, 0)))
+    console.print(hits)
+    for p in bt.errors:
+        console.print(f"[red]error[/red] {escape(str(p))}")
