@@ -37,7 +37,7 @@ class Draft:
     rule: Rule
     evidence: list[Evidence] = field(default_factory=list)
     explanations: list[str] = field(default_factory=list)
-    base_facts: set[str] = field(default_factory=set)  # fact ids of case evidence (not findings)
+    base_facts: set[str] = field(default_factory=set)  # case evidence (facts, fields), not findings
     firings: int = 0
     caveats: list[str] = field(default_factory=list)
     unexplained: int = 0  # firings beyond those whose explanation is shown
@@ -107,7 +107,9 @@ def build_drafts(
                 continue
             seen[firing.rule_id].add(key)
             draft.evidence.append(ev)
-            if not isinstance(ev, FindingEvidence | FieldEvidence):
+            if isinstance(ev, FieldEvidence):
+                draft.base_facts.add(f"field:{ev.path}")
+            elif not isinstance(ev, FindingEvidence):
                 draft.base_facts.add(evidence_key(fact_id))
             draft.caveats += [c for c in _caveats(ev) if c not in draft.caveats]
         if len(draft.explanations) < MAX_EXPLANATIONS:

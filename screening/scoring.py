@@ -3,7 +3,7 @@
 Arithmetic (also in rules/README.md):
 1. Risk findings are taken heaviest first. One whose case evidence was all already counted by a
    heavier finding of the same family adds nothing (no double counting of one text span,
-   one facility, one party).
+   one facility, one party, one case field).
 2. Counted risk weights combine as independent signals: risk = 100 * (1 - prod(1 - w/100)).
    Each finding's contribution is what it adds in that order, so contributions sum to the risk.
 3. Mitigations (negative weights) then scale the risk down: score = risk * prod(1 - |m|/100);

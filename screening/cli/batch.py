@@ -82,6 +82,7 @@ def batch(paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, out:
         raise SystemExit(130) from None
     render_summary(summary, shown(out), Console(highlight=False))
     if summary.errors:
+        report_problems(summary.errors)
         raise SystemExit(EXIT_INPUT)
 
 

@@ -15,7 +15,6 @@ from screening.models.common import BANDS
 from screening.models.result import Result
 
 TOP_RULES = 10
-MAX_ERRORS_SHOWN = 20
 TOP_DRIVERS = 3
 
 
@@ -29,11 +28,16 @@ def drivers(result: Result) -> str:
 
 
 def render_summary(summary: BatchSummary, out: str, console: Console) -> None:
+    """Counts, bands and top rules; errors are printed by the caller, one plain line each."""
     rate = summary.scored / summary.seconds if summary.seconds else 0.0
+    skipped = f", {summary.skipped} skipped (already in {out})" if summary.skipped else ""
+    errors = len(summary.errors)
     console.print(
-        f"{summary.scored} scored, {summary.skipped} skipped (already in {escape(out)}), "
-        f"{len(summary.errors)} error{'s' if len(summary.errors) != 1 else ''} "
-        f"in {summary.seconds:.1f} s ({rate:.0f} cases/s)"
+        escape(
+            f"{summary.scored} scored{skipped}, {errors} error{'s' if errors != 1 else ''} "
+            f"in {summary.seconds:.1f} s ({rate:.0f} cases/s); results in {out}"
+        ),
+        soft_wrap=True,
     )
     bands = Table(title="cases per band", title_justify="left")
     for band in BANDS:
@@ -47,10 +51,6 @@ def render_summary(summary: BatchSummary, out: str, console: Console) -> None:
         for rule, n in summary.rules.most_common(TOP_RULES):
             top.add_row(rule, str(n))
         console.print(top)
-    for p in summary.errors[:MAX_ERRORS_SHOWN]:
-        console.print(f"[red]error[/red] {escape(str(p))}")
-    if len(summary.errors) > MAX_ERRORS_SHOWN:
-        console.print(f"… and {len(summary.errors) - MAX_ERRORS_SHOWN} more errors")
 
 
 def backtest_markdown(bt: Backtest) -> str:

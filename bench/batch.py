@@ -1,0 +1,92 @@
+"""Throughput and memory of `screening batch`, against raw durable-rules matching.
+
+Prints, for one deterministic synthetic corpus (bench/generate.py):
+- raw durable-rules matching rate: the same facts, pre-extracted, asserted case by case;
+- the whole pipeline (read, validate, extract, match, score, write SQLite) at --jobs 1 and
+  at every core, with the ratio to the raw rate and the scaling;
+- resident memory sampled through the --jobs 1 run (flat means no leak) and peak memory.
+
+Run: .venv/bin/python bench/batch.py [--cases N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from bench.generate import generate
+from screening.batch.job import run_batch
+from screening.batch.runner import Outcome, default_jobs
+from screening.engine import Matcher
+from screening.loading.case import load_case
+from screening.loading.rulepack import load_rule_pack
+from screening.signals.extract import SignalExtractor
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def rss_mb() -> float:
+    with Path("/proc/self/status").open() as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=2000)
+    ns = parser.parse_args()
+    pack = load_rule_pack(ROOT / "rules")
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        paths = generate(corpus, ns.cases, seed=1)
+        size_kb = sum(p.stat().st_size for p in paths) / 1024
+        print(f"corpus: {len(paths)} cases, {size_kb / len(paths):.1f} KB per case on average, "
+              f"{len(pack.active_rules)} rules")
+
+        extractor = SignalExtractor(pack)
+        facts = [extractor.extract(load_case(p, pack)[0]).facts for p in paths]
+        per_case = sum(len(f) for f in facts) / len(facts)
+        matcher = Matcher(pack.active_rules)
+        start = time.perf_counter()
+        firings = sum(len(matcher.match(f)) for f in facts)
+        raw = len(facts) / (time.perf_counter() - start)
+        matcher.close()
+        print(f"raw durable-rules matching: {raw:8.0f} cases/s "
+              f"({per_case:.1f} facts, {firings / len(facts):.1f} firings per case)")
+
+        samples: list[tuple[int, float]] = []
+
+        def tick(outcome: Outcome | None) -> None:
+            done = len(samples) + 1
+            if done % max(1, len(paths) // 8) == 0:
+                samples.append((done, rss_mb()))
+            else:
+                samples.append((done, -1.0))
+
+        rates = {}
+        for jobs in sorted({1, default_jobs()}):
+            out = Path(tmp) / f"results-{jobs}.sqlite"
+            start = time.perf_counter()
+            summary = run_batch([str(corpus)], pack, jobs, out, tick=tick if jobs == 1 else None)
+            rates[jobs] = summary.scored / (time.perf_counter() - start)
+            print(f"pipeline --jobs {jobs}: {rates[jobs]:8.0f} cases/s "
+                  f"({rates[jobs] / raw:.2f} of raw matching; {len(summary.errors)} errors)")
+        if len(rates) > 1:
+            top = max(rates)
+            print(f"scaling: {rates[top] / rates[1]:.2f}x on {top} cores")
+        points = [f"{n}: {mb:.0f} MB" for n, mb in samples if mb >= 0]
+        print("RSS through the --jobs 1 run: " + ", ".join(points))
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"peak RSS: {own:.0f} MB (this process), {kids:.0f} MB (largest worker); "
+              f"{os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()

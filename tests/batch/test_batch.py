@@ -1,0 +1,174 @@
+"""`screening batch`: inputs, outputs, error records, ordering and resuming."""
+
+import csv
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from screening.batch.inputs import expand
+from screening.batch.job import run_batch
+from screening.batch.runner import Outcome
+from screening.cli import cli
+from screening.errors import Problem
+from screening.loading.rulepack import RulePack
+from tests.conftest import FIXTURE_PACK, FIXTURES
+
+CASES = FIXTURES / "cases"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """Six good cases (copies of the fixtures under other names) and one broken file."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        for src in sorted(CASES.glob("*.yaml")):
+            text = src.read_text().replace("\nid: ", f"\nid: n{i}-", 1)
+            (folder / f"{i}-{src.name}").write_text(text)
+    (folder / "9-broken.yaml").write_text("id: b\ntitle: t\njurisdiction: XX\nsites: [}\n")
+    return folder
+
+
+def test_expand_files_folders_globs_once_each(tmp_path: Path, corpus: Path) -> None:
+    items = list(
+        expand(
+            [
+                str(corpus),
+                str(corpus / "0-*.yaml"),
+                str(corpus / "1-quiet.yaml"),
+                str(tmp_path / "missing"),
+            ]
+        )
+    )
+    paths = [i for i in items if isinstance(i, Path)]
+    problems = [i for i in items if isinstance(i, Problem)]
+    assert len(paths) == 7 and len(set(paths)) == 7
+    assert paths == sorted(paths)
+    assert [p.message for p in problems] == ["no such file, folder or matching files"]
+
+
+def test_sqlite_records_cases_findings_and_error_rows(
+    tmp_path: Path, corpus: Path, pack: RulePack
+) -> None:
+    out = tmp_path / "r.sqlite"
+    summary = run_batch([str(corpus)], pack, 1, out)
+    assert (summary.scored, len(summary.errors)) == (6, 1)
+    db = sqlite3.connect(out)
+    assert db.execute("SELECT count(*) FROM cases").fetchone() == (6,)
+    ((line, code, message),) = db.execute("SELECT line, code, message FROM errors").fetchall()
+    assert line == 4 and code == "yaml" and "malformed YAML" in message
+    bands = dict(db.execute("SELECT band, count(*) FROM cases GROUP BY band").fetchall())
+    assert bands == {"critical": 3, "low": 3}
+    rules = {r for (r,) in db.execute("SELECT DISTINCT rule_id FROM findings")}
+    assert "municipal-central-confidential" in rules
+    run = db.execute("SELECT status, cases_scored, errors, rules_digest FROM runs").fetchone()
+    assert run == ("completed", 6, 1, pack.digest)
+    result = json.loads(db.execute("SELECT result FROM cases LIMIT 1").fetchone()[0])
+    assert result["provenance"]["rules_digest"] == pack.digest
+
+
+def test_second_run_skips_what_is_done_and_retries_errors(
+    tmp_path: Path, corpus: Path, pack: RulePack
+) -> None:
+    out = tmp_path / "r.sqlite"
+    run_batch([str(corpus)], pack, 1, out)
+    again = run_batch([str(corpus)], pack, 1, out)
+    assert (again.scored, again.skipped, len(again.errors)) == (0, 6, 1)
+    (corpus / "0-quiet.yaml").write_text((corpus / "0-quiet.yaml").read_text() + "\n# edited\n")
+    third = run_batch([str(corpus)], pack, 1, out)
+    assert (third.scored, third.skipped) == (1, 5)  # a changed file is a new case digest
+    db = sqlite3.connect(out)
+    assert db.execute("SELECT count(*) FROM cases").fetchone() == (7,)
+
+
+def test_interrupted_run_resumes_without_loss_or_duplicates(
+    tmp_path: Path, corpus: Path, pack: RulePack
+) -> None:
+    out = tmp_path / "r.sqlite"
+    seen: list[Outcome | None] = []
+
+    def interrupt_after_three(outcome: Outcome | None) -> None:
+        seen.append(outcome)
+        if sum(o is not None for o in seen) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([str(corpus)], pack, 1, out, tick=interrupt_after_three)
+    db = sqlite3.connect(out)
+    assert db.execute("SELECT status FROM runs").fetchone() == ("interrupted",)
+    kept = db.execute("SELECT count(*) FROM cases").fetchone()[0]
+    assert kept == 3
+    rest = run_batch([str(corpus)], pack, 1, out)
+    assert (rest.skipped, rest.scored) == (3, 3)
+    rows = db.execute("SELECT count(*), count(DISTINCT path) FROM cases").fetchone()
+    assert rows == (6, 6)
+
+
+def _jsonl_cases(path: Path) -> list[tuple[str, float]]:
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    return [(d.get("case_path") or d["path"], d.get("score", -1)) for d in lines]
+
+
+def test_output_order_does_not_depend_on_jobs(tmp_path: Path, corpus: Path, pack: RulePack) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    run_batch([str(corpus)], pack, 1, one)
+    run_batch([str(corpus)], pack, 2, two)
+    assert _jsonl_cases(one) == _jsonl_cases(two)
+    assert len(_jsonl_cases(one)) == 7
+
+
+def test_csv_rows(tmp_path: Path, corpus: Path, pack: RulePack) -> None:
+    out = tmp_path / "r.csv"
+    run_batch([str(corpus)], pack, 1, out)
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 7
+    broken = next(r for r in rows if r["path"].endswith("9-broken.yaml"))
+    assert ":4:" in broken["error"] and broken["band"] == ""
+    concession = next(r for r in rows if r["case_id"] == "n0-port-city-concession")
+    assert (
+        concession["band"] == "critical"
+        and "municipal-central-confidential" in concession["top_findings"]
+    )
+
+
+def test_cli_batch_exit_codes_and_summary(tmp_path: Path, corpus: Path) -> None:
+    runner = CliRunner()
+    ok_dir = tmp_path / "ok"
+    shutil.copytree(CASES, ok_dir)
+    out = tmp_path / "r.sqlite"
+    good = runner.invoke(
+        cli, ["batch", str(ok_dir), "--rules", str(FIXTURE_PACK), "--out", str(out), "-j", "1"]
+    )
+    assert good.exit_code == 0, good.output
+    assert "2 scored, 0 errors" in good.stdout and "critical" in good.stdout
+    bad = runner.invoke(
+        cli,
+        [
+            "batch",
+            str(corpus),
+            "--rules",
+            str(FIXTURE_PACK),
+            "--out",
+            str(tmp_path / "b.jsonl"),
+            "-j",
+            "1",
+        ],
+    )
+    assert bad.exit_code == 2
+    assert "9-broken.yaml:4:9: error: malformed YAML" in bad.stderr
+
+
+def test_cli_batch_refuses_unknown_output_and_foreign_database(tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["batch", str(CASES), "--rules", str(FIXTURE_PACK), "-j", "1", "--out"]
+    unknown = runner.invoke(cli, [*args, str(tmp_path / "r.txt")])
+    assert unknown.exit_code == 2 and "unknown output type '.txt'" in unknown.stderr
+    not_db = tmp_path / "notes.db"
+    not_db.write_text("this is not a database\n" * 100)
+    foreign = runner.invoke(cli, [*args, str(not_db)])
+    assert foreign.exit_code == 2 and "not a results database" in foreign.stderr
+    assert not_db.read_text().startswith("this is not a database")  # nothing overwritten

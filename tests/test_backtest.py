@@ -1,0 +1,39 @@
+import json
+
+from click.testing import CliRunner
+
+from screening.cli import cli
+from tests.conftest import FIXTURE_PACK, FIXTURES
+
+
+def test_backtest_json_confusion_and_disagreements() -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "backtest",
+            str(FIXTURES / "cases"),
+            "--rules",
+            str(FIXTURE_PACK),
+            "--format",
+            "json",
+            "-j",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["cases"] == 2
+    assert data["confusion"]["critical"]["critical"] == 1
+    assert data["confusion"]["medium"]["low"] == 1
+    assert data["agreement"] == 0.5 and data["within_one_band"] == 1.0
+    (dis,) = data["disagreements"]
+    assert dis["case_id"] == "quiet" and dis["expected_band"] == "medium" and dis["band"] == "low"
+    assert data["rule_hits"]["near-naval-base"] == {"fired": 1, "counted": 1}
+
+
+def test_backtest_text_and_markdown() -> None:
+    args = ["backtest", str(FIXTURES / "cases"), "--rules", str(FIXTURE_PACK), "-j", "1"]
+    text = CliRunner().invoke(cli, args)
+    assert text.exit_code == 0 and "agreement 50%" in text.stdout and "quiet" in text.stdout
+    md = CliRunner().invoke(cli, [*args, "--format", "markdown"])
+    assert "| expected ↓ / actual → |" in md.stdout and "| quiet | medium | low |" in md.stdout
