@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint docs-check check clean
+.PHONY: demo test lint docs docs-check check clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or 3.12 is required (durable-rules 2.0.28 does not import on 3.13)" >&2; exit 2; }
@@ -26,6 +26,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check screening tests bench
 	$(BIN)/ruff format --check screening tests bench
 	$(BIN)/mypy
+
+docs: $(STAMP)
+	$(BIN)/screening rules catalogue --out docs/rules.md
+	for w in case rule result; do $(BIN)/screening schema $$w > docs/schemas/$$w.schema.json; done
+
+docs-check: $(STAMP)
+	$(BIN)/screening rules catalogue --out docs/rules.md --check
 
 check: test lint
 

@@ -46,8 +46,10 @@ def main() -> None:
         corpus = Path(tmp) / "corpus"
         paths = generate(corpus, ns.cases, seed=1)
         size_kb = sum(p.stat().st_size for p in paths) / 1024
-        print(f"corpus: {len(paths)} cases, {size_kb / len(paths):.1f} KB per case on average, "
-              f"{len(pack.active_rules)} rules")
+        print(
+            f"corpus: {len(paths)} cases, {size_kb / len(paths):.1f} KB per case on average, "
+            f"{len(pack.active_rules)} rules"
+        )
 
         extractor = SignalExtractor(pack)
         facts = [extractor.extract(load_case(p, pack)[0]).facts for p in paths]
@@ -57,8 +59,10 @@ def main() -> None:
         firings = sum(len(matcher.match(f)) for f in facts)
         raw = len(facts) / (time.perf_counter() - start)
         matcher.close()
-        print(f"raw durable-rules matching: {raw:8.0f} cases/s "
-              f"({per_case:.1f} facts, {firings / len(facts):.1f} firings per case)")
+        print(
+            f"raw durable-rules matching: {raw:8.0f} cases/s "
+            f"({per_case:.1f} facts, {firings / len(facts):.1f} firings per case)"
+        )
 
         samples: list[tuple[int, float]] = []
 
@@ -75,8 +79,10 @@ def main() -> None:
             start = time.perf_counter()
             summary = run_batch([str(corpus)], pack, jobs, out, tick=tick if jobs == 1 else None)
             rates[jobs] = summary.scored / (time.perf_counter() - start)
-            print(f"pipeline --jobs {jobs}: {rates[jobs]:8.0f} cases/s "
-                  f"({rates[jobs] / raw:.2f} of raw matching; {len(summary.errors)} errors)")
+            print(
+                f"pipeline --jobs {jobs}: {rates[jobs]:8.0f} cases/s "
+                f"({rates[jobs] / raw:.2f} of raw matching; {len(summary.errors)} errors)"
+            )
         if len(rates) > 1:
             top = max(rates)
             print(f"scaling: {rates[top] / rates[1]:.2f}x on {top} cores")
@@ -84,8 +90,10 @@ def main() -> None:
         print("RSS through the --jobs 1 run: " + ", ".join(points))
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"peak RSS: {own:.0f} MB (this process), {kids:.0f} MB (largest worker); "
-              f"{os.cpu_count()} CPUs")
+        print(
+            f"peak RSS: {own:.0f} MB (this process), {kids:.0f} MB (largest worker); "
+            f"{os.cpu_count()} CPUs"
+        )
 
 
 if __name__ == "__main__":

@@ -20,23 +20,61 @@ import yaml
 from screening.loading.rulepack import RulePack, load_rule_pack
 
 ROOT = Path(__file__).resolve().parent.parent
-NEUTRAL = (
-    "The parties discussed the schedule for the next phase of the works. The municipality "
-    "reviewed zoning plans and the expected employment benefits for residents. Financial "
-    "terms will be agreed by the end of the quarter, subject to board approval. The company "
-    "has offices in several countries and reports annual revenue growth. A steering "
-    "committee will meet every three months to monitor progress and resolve disputes. "
-    "Local suppliers will be invited to take part in the procurement process. "
-).split(". ")
-NEUTRAL_NAMES = ["Galil Logistics Ltd", "Harbour Services Co", "Negev Solar Partners",
-                 "Carmel Data Systems", "Yarkon Holdings", "Sharon Agro Tech", "Kinneret Water",
-                 "Emek Engineering", "Arava Mobility", "Golan Foods"]
-KINDS = ["company", "company", "company", "bank", "fund", "university", "municipality",
-         "ministry", "person"]
-ROLES = ["investor", "acquirer", "contractor", "operator", "lender", "counterparty", "partner",
-         "broker"]
-TYPES = ["acquisition", "minority_stake", "concession", "lease", "tender", "greenfield", "mou",
-         "joint_venture", "rd_centre", "export", "venture_fund", "twinning"]
+NEUTRAL = [
+    "The parties discussed the schedule for the next phase of the works",
+    "The municipality reviewed zoning plans and the expected employment benefits for residents",
+    "Financial terms will be agreed by the end of the quarter, subject to board approval",
+    "The company has offices in several countries and reports annual revenue growth",
+    "A steering committee will meet every three months to monitor progress and resolve disputes",
+    "Local suppliers will be invited to take part in the procurement process",
+]
+NEUTRAL_NAMES = [
+    "Galil Logistics Ltd",
+    "Harbour Services Co",
+    "Negev Solar Partners",
+    "Carmel Data Systems",
+    "Yarkon Holdings",
+    "Sharon Agro Tech",
+    "Kinneret Water",
+    "Emek Engineering",
+    "Arava Mobility",
+    "Golan Foods",
+]
+KINDS = [
+    "company",
+    "company",
+    "company",
+    "bank",
+    "fund",
+    "university",
+    "municipality",
+    "ministry",
+    "person",
+]
+ROLES = [
+    "investor",
+    "acquirer",
+    "contractor",
+    "operator",
+    "lender",
+    "counterparty",
+    "partner",
+    "broker",
+]
+TYPES = [
+    "acquisition",
+    "minority_stake",
+    "concession",
+    "lease",
+    "tender",
+    "greenfield",
+    "mou",
+    "joint_venture",
+    "rd_centre",
+    "export",
+    "venture_fund",
+    "twinning",
+]
 
 
 def make_case(i: int, rng: random.Random, pack: RulePack) -> dict[str, Any]:
@@ -50,23 +88,33 @@ def make_case(i: int, rng: random.Random, pack: RulePack) -> dict[str, Any]:
             name = rng.choice([e.name, *e.aliases])
             country, kind = e.country, "company"
         else:
-            name, country, kind = rng.choice(NEUTRAL_NAMES), rng.choice(["IL", "US", "DE", "CN"]), \
-                rng.choice(KINDS)
-        party: dict[str, Any] = {"id": f"p{j}", "name": name, "country": country, "kind": kind,
-                                 "roles": sorted(set(rng.sample(ROLES, rng.randint(1, 2))))}
+            name, country, kind = (
+                rng.choice(NEUTRAL_NAMES),
+                rng.choice(["IL", "US", "DE", "CN"]),
+                rng.choice(KINDS),
+            )
+        party: dict[str, Any] = {
+            "id": f"p{j}",
+            "name": name,
+            "country": country,
+            "kind": kind,
+            "roles": sorted(set(rng.sample(ROLES, rng.randint(1, 2)))),
+        }
         if kind in ("municipality", "ministry"):
             party["government_level"] = "municipal" if kind == "municipality" else "central"
         if kind == "company" and rng.random() < 0.3:
-            party["owners"] = [{"name": rng.choice(entities).name,
-                                "percent": rng.choice([10, 25, 51, 100])}]
+            party["owners"] = [
+                {"name": rng.choice(entities).name, "percent": rng.choice([10, 25, 51, 100])}
+            ]
         parties.append(party)
     sites = []
     for k in range(rng.randint(1, 3)):
         fac = rng.choice(pack.facilities)
         lat = fac.location.lat + rng.uniform(-0.2, 0.2)
         lon = fac.location.lon + rng.uniform(-0.2, 0.2)
-        sites.append({"name": f"Site {k + 1}", "coordinates": {"lat": round(lat, 5),
-                                                               "lon": round(lon, 5)}})
+        sites.append(
+            {"name": f"Site {k + 1}", "coordinates": {"lat": round(lat, 5), "lon": round(lon, 5)}}
+        )
     documents = []
     for d in range(rng.randint(1, 3)):
         target_len = rng.randint(1000, 5000)
@@ -76,14 +124,24 @@ def make_case(i: int, rng: random.Random, pack: RulePack) -> dict[str, Any]:
             if rng.random() < 0.15:
                 sentence = f"{sentence}, as part of the {rng.choice(phrases)} programme"
             parts.append(sentence + ".")
-        documents.append({"id": f"d{d}", "title": f"Document {d + 1}",
-                          "kind": rng.choice(["agreement", "mou", "news", "report"]),
-                          "text": " ".join(parts)})
+        documents.append(
+            {
+                "id": f"d{d}",
+                "title": f"Document {d + 1}",
+                "kind": rng.choice(["agreement", "mou", "news", "report"]),
+                "text": " ".join(parts),
+            }
+        )
     return {
-        "id": f"synthetic-{i:06d}", "title": f"Synthetic case {i}", "jurisdiction": "IL",
-        "status": "proposed", "parties": parties,
+        "id": f"synthetic-{i:06d}",
+        "title": f"Synthetic case {i}",
+        "jurisdiction": "IL",
+        "status": "proposed",
+        "parties": parties,
         "target": {"name": f"Target {i}", "sectors": rng.sample(sectors, rng.randint(1, 3))},
-        "transaction": {"type": rng.choice(TYPES)}, "sites": sites, "documents": documents,
+        "transaction": {"type": rng.choice(TYPES)},
+        "sites": sites,
+        "documents": documents,
     }
 
 
@@ -94,8 +152,10 @@ def generate(out: Path, cases: int, seed: int = 1) -> list[Path]:
     paths = []
     for i in range(cases):
         path = out / f"synthetic-{i:06d}.yaml"
-        path.write_text(yaml.safe_dump(make_case(i, rng, pack), sort_keys=False,
-                                       allow_unicode=True, width=100), encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump(make_case(i, rng, pack), sort_keys=False, allow_unicode=True, width=100),
+            encoding="utf-8",
+        )
         paths.append(path)
     return paths
 

@@ -13,6 +13,9 @@ import click
 
 from screening import __version__
 from screening.cli.batch import backtest, batch
+from screening.cli.explain import explain_command
+from screening.cli.impact import impact_command
+from screening.cli.rules import rules
 from screening.cli.screen import screen
 
 
@@ -34,6 +37,9 @@ def schema(what: str) -> None:
 cli.add_command(screen)
 cli.add_command(batch)
 cli.add_command(backtest)
+cli.add_command(rules)
+cli.add_command(explain_command)
+cli.add_command(impact_command)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, get_args
 
 from screening.compile.conditions import ConditionError, dependency_cycle, to_dnf
@@ -51,7 +52,7 @@ _LEAF_EVIDENCE = {
 
 
 #: Longer lists of allowed values are not spelled out in a message, only the closest one.
-MAX_LISTED = 12
+MAX_LISTED = 20
 
 
 def _expected(values: set[str] | list[str], got: str) -> str:
@@ -90,7 +91,7 @@ def declared_rule_ids(pack: RulePack) -> set[str]:
     return ids
 
 
-def check_pack(pack: RulePack) -> list[Problem]:
+def check_pack(pack: RulePack, *, examples: bool = True) -> list[Problem]:
     out: list[Problem] = []
     rule_ids = declared_rule_ids(pack)
     out += _check_registries(pack)
@@ -109,7 +110,7 @@ def check_pack(pack: RulePack) -> list[Problem]:
             )
             continue
         first[lr.rule.id] = lr
-        out += _check_rule(lr, pack, rule_ids)
+        out += _check_rule(lr, pack, rule_ids, examples)
     active = {rid: lr.rule for rid, lr in first.items() if lr.rule.status == "active"}
     cycle = dependency_cycle(active)
     if cycle:
@@ -134,7 +135,9 @@ def _problem(
     return Problem(lr.doc.location(loc), message, code, severity, subject=lr.rule.id)
 
 
-def _check_rule(lr: LoadedRule, pack: RulePack, rule_ids: set[str]) -> list[Problem]:
+def _check_rule(
+    lr: LoadedRule, pack: RulePack, rule_ids: set[str], examples: bool = True
+) -> list[Problem]:
     rule = lr.rule
     out: list[Problem] = []
     if lr.path.stem != rule.id:
@@ -183,7 +186,7 @@ def _check_rule(lr: LoadedRule, pack: RulePack, rule_ids: set[str]) -> list[Prob
                 Severity.WARNING,
             )
         )
-    for i, ex in enumerate(rule.examples):
+    for i, ex in enumerate(rule.examples if examples else []):
         if isinstance(ex.case, str) and not (lr.path.parent / ex.case).is_file():
             out.append(
                 _problem(
@@ -433,4 +436,86 @@ def _registry_locations(pack: RulePack) -> dict[tuple[str, str], Location]:
             for i, item in enumerate(data.get(key) or []):
                 if isinstance(item, dict) and "id" in item:
                     out[(label, str(item["id"]))] = doc.location((key, i, "id"))
+    return out
+
+
+def check_phrases(pack: RulePack) -> list[Problem]:
+    """Phrase sets: no phrase twice, none that normalises to nothing, none unused."""
+    from screening.signals.text import normalise
+
+    out: list[Problem] = []
+    used = {
+        ps
+        for lr in pack.rules
+        for leaf, _ in walk_leaves(lr.rule.when, ())
+        if isinstance(leaf, TextCondition)
+        for ps in leaf.text.phrases
+    }
+    for doc in pack.docs.values():
+        data = doc.data if isinstance(doc.data, dict) else {}
+        for i, item in enumerate(data.get("phrase_sets") or []):
+            if not isinstance(item, dict):
+                continue
+            seen: dict[str, int] = {}
+            for j, phrase in enumerate(item.get("phrases") or []):
+                norm = " ".join(normalise(str(phrase))[0].split())
+                loc = doc.location(("phrase_sets", i, "phrases", j))
+                if not norm:
+                    out.append(Problem(loc, "phrase is empty after normalisation", "phrases"))
+                elif norm in seen:
+                    out.append(
+                        Problem(
+                            loc,
+                            f"phrase '{phrase}' repeats phrase {seen[norm] + 1} "
+                            "of the set (matching ignores case and quotes)",
+                            "phrases",
+                            Severity.WARNING,
+                        )
+                    )
+                else:
+                    seen[norm] = j
+            if item.get("id") not in used:
+                out.append(
+                    Problem(
+                        doc.location(("phrase_sets", i, "id")),
+                        f"phrase set '{item.get('id')}' is used by no rule",
+                        "phrases",
+                        Severity.WARNING,
+                    )
+                )
+    return out
+
+
+def check_references(pack: RulePack, sources: Path) -> list[Problem]:
+    """Every reference names a document in `sources` and quotes it verbatim."""
+    texts = {
+        p.name: " ".join(p.read_text(encoding="utf-8").split())
+        for p in sorted(sources.glob("*"))
+        if p.is_file()
+    }
+    out: list[Problem] = []
+    for lr in pack.rules:
+        for i, ref in enumerate(lr.rule.references):
+            if ref.document not in texts:
+                out.append(
+                    _problem(
+                        lr,
+                        ("references", i, "document"),
+                        f"no document "
+                        f"'{ref.document}' in {sources}; "
+                        f"{_expected(set(texts), ref.document)}",
+                        "rule-source",
+                    )
+                )
+            elif " ".join(ref.quote.split()) not in texts[ref.document]:
+                out.append(
+                    _problem(
+                        lr,
+                        ("references", i, "quote"),
+                        "quote not found verbatim "
+                        f"in {ref.document} (copy it exactly, quotes and dashes "
+                        "included)",
+                        "rule-source",
+                    )
+                )
     return out

@@ -89,11 +89,23 @@ def rule_files(root: Path) -> list[Path]:
 
 
 def load_rule_pack(root: Path) -> RulePack:
-    """Load and check the whole pack; raise `InputError` with every problem found."""
+    """Load and check the whole pack; raise `InputError` with every error found."""
+    pack, problems = check_rule_pack(root, examples=False)
+    if pack is None or any(p.is_error for p in problems):
+        raise InputError([p for p in problems if p.is_error] or problems)
+    return pack
+
+
+def check_rule_pack(root: Path, *, examples: bool = True) -> tuple[RulePack | None, list[Problem]]:
+    """The pack (None when its settings cannot be read) and every problem, warnings included.
+
+    `examples=False` skips checking that example case files exist: screening does not need
+    them (and a rule directory taken from a git revision has no cases beside it).
+    """
     problems = Problems()
     shown = display_path(root)
     if not root.is_dir():
-        raise InputError([Problem(Location(shown), "no such rule directory", "io")])
+        return None, [Problem(Location(shown), "no such rule directory", "io")]
     docs: dict[str, YamlDocument] = {}
 
     def load(path: Path, model: type[M], code: str, max_bytes: int = 8 * 1024 * 1024) -> M | None:
@@ -136,7 +148,7 @@ def load_rule_pack(root: Path) -> RulePack:
             rules.append(LoadedRule(rule, path, docs[str(path)]))
 
     if scoring is None or matching is None or vocabulary is None:
-        raise InputError(problems.sorted())  # nothing can be checked against missing settings
+        return None, problems.sorted()  # nothing can be checked against missing settings
     pack = RulePack(
         root=root,
         rules=rules,
@@ -152,10 +164,8 @@ def load_rule_pack(root: Path) -> RulePack:
     )
     from screening.loading.checks import check_pack
 
-    problems.extend(check_pack(pack))
-    if problems.errors:
-        raise InputError(problems.sorted())
-    return pack
+    problems.extend(check_pack(pack, examples=examples))
+    return pack, problems.sorted()
 
 
 def _registry(

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from screening.cli import cli
-from tests.conftest import FIXTURE_PACK, FIXTURES
+from tests.conftest import FIXTURE_PACK, FIXTURES, ROOT
 
 CASE = str(FIXTURES / "cases" / "port-city-concession.yaml")
 RULES = ["--rules", str(FIXTURE_PACK)]
@@ -91,7 +91,7 @@ def test_committed_schemas_are_current(what: str) -> None:
     """Editors validate case and rule files against docs/schemas; keep them in step."""
     from screening.schemas import json_schema
 
-    committed = Path(__file__).resolve().parent.parent / "docs" / "schemas" / f"{what}.schema.json"
+    committed = ROOT / "docs" / "schemas" / f"{what}.schema.json"
     assert json.loads(committed.read_text()) == json_schema(what), (
         f"docs/schemas/{what}.schema.json is stale: run "
         f"`screening schema {what} > docs/schemas/{what}.schema.json`"

@@ -1,0 +1,265 @@
+"""Why a rule did or did not fire on a case: each condition, what it saw, what failed.
+
+Each leaf of the rule is compiled on its own onto durable-rules and the case's facts are
+asserted, so "which facts met this condition" comes from the engine, not from a second
+matcher. The tree is then folded (all / any / not) to show which part failed, and, for a
+failed leaf, what the case held of that kind (distances, text hits and why some did not
+count, registry matches, shares, field values).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from screening.compile.conditions import Literal
+from screening.compile.durable import DurableSession, compile_conjunction
+from screening.models.case import Case
+from screening.models.facts import Fact
+from screening.models.result import Result
+from screening.models.rule import (
+    AllCondition,
+    AnyCondition,
+    Condition,
+    EntityCondition,
+    FieldCondition,
+    FindingCondition,
+    Leaf,
+    NotCondition,
+    OwnershipCondition,
+    PartyCondition,
+    ProximityCondition,
+    TextCondition,
+    leaf_kind,
+)
+from screening.report.describe import describe
+from screening.screen import Screener
+from screening.signals.casefields import case_values
+from screening.signals.extract import Extraction
+
+MAX_SEEN = 8
+
+
+@dataclass
+class Node:
+    """One line of the explanation tree."""
+
+    label: str
+    holds: bool
+    children: list[Node] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)  # evidence of matching facts
+    seen: list[str] = field(default_factory=list)  # what the case had, when it failed
+
+
+@dataclass
+class Explanation:
+    rule_id: str
+    case_id: str
+    fired: bool
+    contribution: float | None
+    firings: int
+    tree: Node
+
+    def lines(self) -> Iterator[str]:
+        status = "FIRED" if self.fired else "did not fire"
+        extra = f" ({self.firings} match{'es' if self.firings != 1 else ''}"
+        extra += f", {self.contribution:+.1f})" if self.contribution is not None else ")"
+        yield f"{self.rule_id} on {self.case_id}: {status}{extra if self.fired else ''}"
+        yield from _lines(self.tree, 0)
+
+
+def _lines(node: Node, depth: int) -> Iterator[str]:
+    pad = "  " * depth
+    yield f"{pad}{'✓' if node.holds else '✗'} {node.label}"
+    for text in node.matched[:MAX_SEEN]:
+        yield f"{pad}    matched: {text}"
+    if len(node.matched) > MAX_SEEN:
+        yield f"{pad}    … and {len(node.matched) - MAX_SEEN} more"
+    for text in node.seen[:MAX_SEEN]:
+        yield f"{pad}    saw: {text}"
+    for child in node.children:
+        yield from _lines(child, depth + 1)
+
+
+def explain(screener: Screener, case: Case, rule_id: str, result: Result) -> Explanation:
+    """Explain `rule_id` on `case`, given the case's full `result` from the same screener."""
+    loaded = screener.pack.rule(rule_id)
+    if loaded is None:
+        raise KeyError(rule_id)
+    extraction = screener.extractor.extract(case)
+    leaves = _leaf_matches(loaded.rule.when, extraction)
+    fired = {f.rule_id for f in result.findings}
+    finding = next((f for f in result.findings if f.rule_id == rule_id), None)
+    context = _Context(extraction, leaves, fired, case, screener)
+    tree = context.node(loaded.rule.when, negated=False)
+    return Explanation(
+        rule_id,
+        case.id,
+        finding is not None,
+        finding.contribution if finding else None,
+        finding.firings if finding else 0,
+        tree,
+    )
+
+
+def _all_leaves(cond: Condition) -> Iterator[Leaf]:
+    if isinstance(cond, AllCondition | AnyCondition):
+        for c in cond.all if isinstance(cond, AllCondition) else cond.any:
+            yield from _all_leaves(c)
+    elif isinstance(cond, NotCondition):
+        yield from _all_leaves(cond.not_)
+    else:
+        yield cond
+
+
+def _leaf_matches(cond: Condition, extraction: Extraction) -> dict[int, list[str]]:
+    """id(leaf) -> ids of the facts durable-rules matched it with (finding leaves excluded)."""
+    leaves = [lf for lf in _all_leaves(cond) if not isinstance(lf, FindingCondition)]
+    if not leaves:
+        return {}
+    compiled = [
+        compile_conjunction(f"leaf{i}", 0, (Literal(lf, False, "x"),), 0)
+        for i, lf in enumerate(leaves)
+    ]
+    session = DurableSession(compiled, on_fire=lambda _sid, _name: None)
+    try:
+        firings = session.run_case("explain", [f.message("explain") for f in extraction.facts], 0)
+    finally:
+        session.close()
+    out: dict[int, list[str]] = {id(lf): [] for lf in leaves}
+    for name, frame in firings:
+        leaf = leaves[int(name.split("|")[0].removeprefix("leaf"))]
+        out[id(leaf)] += list(frame.values())
+    return out
+
+
+class _Context:
+    def __init__(
+        self,
+        extraction: Extraction,
+        leaves: dict[int, list[str]],
+        fired: set[str],
+        case: Case,
+        screener: Screener,
+    ) -> None:
+        self.facts = extraction.by_id()
+        self.extraction = extraction
+        self.leaves = leaves
+        self.fired = fired
+        self.case = case
+        self.screener = screener
+
+    def node(self, cond: Condition, negated: bool) -> Node:
+        if isinstance(cond, NotCondition):
+            inner = self.node(cond.not_, not negated)
+            return Node("not", inner.holds, [inner])
+        if isinstance(cond, AllCondition | AnyCondition):
+            parts = cond.all if isinstance(cond, AllCondition) else cond.any
+            children = [self.node(c, negated) for c in parts]
+            conjunctive = isinstance(cond, AllCondition) != negated
+            holds = (
+                all(c.holds for c in children) if conjunctive else any(c.holds for c in children)
+            )
+            return Node("all of" if isinstance(cond, AllCondition) else "any of", holds, children)
+        return self.leaf(cond, negated)
+
+    def leaf(self, leaf: Leaf, negated: bool) -> Node:
+        kind = leaf_kind(leaf)
+        test = getattr(leaf, kind)
+        spec = (
+            test
+            if isinstance(test, str)
+            else json.dumps(
+                test.model_dump(by_alias=True, exclude_defaults=True), ensure_ascii=False
+            )
+        )
+        label = f"{kind} {spec}" + ("  (must be absent)" if negated else "")
+        if isinstance(leaf, FindingCondition):
+            present = leaf.finding in self.fired
+            node = Node(label, present != negated)
+            node.seen.append(f"rule {leaf.finding} {'fired' if present else 'did not fire'}")
+            return node
+        matched_ids = self.leaves.get(id(leaf), [])
+        holds = bool(matched_ids) != negated
+        node = Node(
+            label,
+            holds,
+            matched=[self._describe(self.facts[i], leaf) for i in dict.fromkeys(matched_ids)],
+        )
+        if not matched_ids:
+            node.seen = self._seen(leaf)
+        return node
+
+    def _describe(self, fact: Fact, leaf: Leaf) -> str:
+        if isinstance(leaf, FieldCondition):
+            return f"{leaf.field.path} = {case_values(self.case).get(leaf.field.path)}"
+        if isinstance(leaf, OwnershipCondition) and fact.ownership is not None:
+            return describe(fact.ownership)
+        return describe(fact.evidence) if fact.evidence is not None else fact.id
+
+    def _seen(self, leaf: Leaf) -> list[str]:
+        """What the case had of the kind the leaf tests, to show why it did not match."""
+        facts = self.extraction.facts
+        if isinstance(leaf, FieldCondition):
+            value = case_values(self.case).get(leaf.field.path)
+            return [f"{leaf.field.path} = {value if value is not None else '(not given)'}"]
+        if isinstance(leaf, TextCondition):
+            sets = set(leaf.text.phrases)
+            hits = [
+                describe(f.evidence)
+                for f in facts
+                if f.kind == "text_hit" and f.attrs["set"] in sets and f.evidence is not None
+            ]
+            hits = [f"{h} (in a text source this rule does not read)" for h in hits]
+            suppressed = [
+                f'"{s.phrase}" in {where}: not counted, {s.reason}'
+                for where, s in self.extraction.suppressed
+                if s.set_id in sets
+            ]
+            return hits + suppressed or [f"no phrase of {', '.join(sorted(sets))} in the case"]
+        if isinstance(leaf, ProximityCondition):
+            return self._nearest(leaf)
+        if isinstance(leaf, EntityCondition):
+            ents = [
+                describe(f.evidence) + f"; roles {', '.join(f.attrs['roles'])}"
+                for f in facts
+                if f.kind == "entity_hit" and f.evidence is not None
+            ]
+            return ents or ["no party matched any registry entity"]
+        if isinstance(leaf, OwnershipCondition | PartyCondition):
+            out = []
+            for f in facts:
+                if f.kind == "party":
+                    a = f.attrs
+                    out.append(
+                        f"{a['party']}: {a['kind']}, {a['country']}, roles "
+                        f"{', '.join(a['roles'])}, foreign {a['foreign']}, state share "
+                        f"{a['state_share']:g}%, foreign state {a['foreign_state']}"
+                    )
+            return out or ["the case has no parties"]
+        return []
+
+    def _nearest(self, leaf: ProximityCondition) -> list[str]:
+        extractor = self.screener.extractor
+        out: list[str] = []
+        for site in self.case.sites:
+            placed = extractor.gazetteer.place(site)
+            if placed.location is None:
+                out.append(placed.note or f"site '{site.name}' has no position")
+            for kind in sorted(leaf.proximity.tiers):
+                near = [
+                    e
+                    for e in extractor.facilities.distances(placed, 10_000)
+                    if e.facility_kind == kind
+                ]
+                if near:
+                    out.append(
+                        f"site '{site.name}': nearest {kind} is {near[0].facility} at "
+                        f"{near[0].distance_km:g} km (tier {leaf.proximity.tiers[kind]:g})"
+                    )
+            for d in site.declared_nearby:
+                out.append(
+                    f"site '{site.name}': declared {d.facility} ({d.kind}) at {d.distance_km:g} km"
+                )
+        return out or ["the case has no sites"]

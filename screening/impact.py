@@ -1,0 +1,114 @@
+"""What a rule change does to cases: screen each case under the old and the new rules.
+
+OLD and NEW are rule directories or git revisions (of the repository's `rules/`). Both packs
+are compiled side by side in one process (two durable-rules rulesets), so each case is
+screened twice from the same facts.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from screening.errors import InputError, Location, Problem
+from screening.loading.rulepack import RulePack, load_rule_pack
+from screening.models.common import BANDS
+from screening.models.result import Result
+from screening.screen import Screener
+
+
+@dataclass
+class CaseImpact:
+    path: str
+    before: Result | None
+    after: Result | None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def case_id(self) -> str:
+        result = self.after or self.before
+        return result.case_id if result is not None else self.path
+
+    @property
+    def added(self) -> list[str]:
+        return sorted(_ids(self.after) - _ids(self.before))
+
+    @property
+    def removed(self) -> list[str]:
+        return sorted(_ids(self.before) - _ids(self.after))
+
+    @property
+    def band_move(self) -> int:
+        if self.before is None or self.after is None:
+            return 0
+        return BANDS.index(self.after.band) - BANDS.index(self.before.band)
+
+
+def _ids(result: Result | None) -> set[str]:
+    return {f.rule_id for f in result.findings} if result else set()
+
+
+def resolve_rules(spec: str, stack: ExitStack, repo: Path) -> Path:
+    """A rule directory as given, or `rules/` of a git revision extracted to a temp folder."""
+    path = Path(spec)
+    if path.is_dir():
+        return path
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(repo), "archive", "--format=tar", spec, "--", "rules"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        ).stdout
+    except (subprocess.CalledProcessError, FileNotFoundError, subprocess.TimeoutExpired) as exc:
+        detail = (
+            exc.stderr.decode(errors="replace").strip()
+            if isinstance(exc, subprocess.CalledProcessError)
+            else str(exc)
+        )
+        raise InputError(
+            [
+                Problem(
+                    Location(spec),
+                    "neither a rule directory nor a git revision "
+                    f"with a rules/ folder ({detail.splitlines()[-1] if detail else 'git failed'})",
+                    "usage",
+                )
+            ]
+        ) from None
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="screening-rules-")))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "rules"
+
+
+def compare(base: RulePack, head: RulePack, paths: list[str]) -> list[CaseImpact]:
+    old, new = Screener(base), Screener(head)
+    out: list[CaseImpact] = []
+    try:
+        for path in paths:
+            impact = CaseImpact(path, None, None)
+            for side, screener in (("base", old), ("head", new)):
+                try:
+                    result = screener.screen_file(Path(path), path)
+                except InputError as exc:
+                    impact.problems += [f"{side}: {p}" for p in exc.problems]
+                    continue
+                if side == "base":
+                    impact.before = result
+                else:
+                    impact.after = result
+            out.append(impact)
+    finally:
+        old.close()
+        new.close()
+    return out
+
+
+def load_side(spec: str, stack: ExitStack, repo: Path) -> RulePack:
+    return load_rule_pack(resolve_rules(spec, stack, repo))
