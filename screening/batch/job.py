@@ -29,12 +29,12 @@ class BatchSummary:
         return {"scored": self.scored, "skipped": self.skipped, "errors": len(self.errors)}
 
     def add(self, outcome: Outcome) -> None:
-        if outcome.result is None:
+        if outcome.record is None:
             self.errors.extend(outcome.problems)
             return
         self.scored += 1
-        self.bands[outcome.result.band] += 1
-        self.rules.update(f.rule_id for f in outcome.result.findings if f.counted)
+        self.bands[outcome.record.band] += 1
+        self.rules.update(outcome.record.counted_rules)
 
 
 Tick = Callable[[Outcome | None], None]

@@ -14,8 +14,10 @@ import os
 import signal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+from screening.batch.record import CaseRecord
 from screening.errors import InputError, Location, Problem
 from screening.loading.rulepack import load_rule_pack
 from screening.models.result import Result
@@ -28,11 +30,16 @@ CHUNK = 4
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one input file: a result, or the problems that stopped it."""
+    """What became of one input file: a scored record, or the problems that stopped it."""
 
     path: str
-    result: Result | None = None
+    record: CaseRecord | None = None
     problems: tuple[Problem, ...] = ()
+
+    @cached_property
+    def result(self) -> Result | None:
+        """The full result model, parsed back from the record (for backtests and tools)."""
+        return None if self.record is None else Result.model_validate_json(self.record.result_json)
 
 
 _WORKER: Screener | None = None
@@ -53,7 +60,7 @@ def _screen_one(path: str) -> Outcome:
 def screen_path(screener: Screener, path: str) -> Outcome:
     """Screen one file; every failure becomes problems, never an exception."""
     try:
-        return Outcome(path, result=screener.screen_file(Path(path), path))
+        return Outcome(path, record=CaseRecord.of(screener.screen_file(Path(path), path)))
     except InputError as exc:
         return Outcome(path, problems=tuple(exc.problems))
     except Exception as exc:  # one bad file must never stop a batch

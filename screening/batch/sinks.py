@@ -17,16 +17,12 @@ import time
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from pydantic import TypeAdapter
-
 from screening.batch.runner import Outcome
 from screening.errors import InputError, Location, Problem, display_path
-from screening.models.evidence import Evidence
 
 SCHEMA_VERSION = 1
 #: Results are committed at least this often (and when the run ends or is interrupted).
 COMMIT_SECONDS = 0.5
-_EVIDENCE_JSON: TypeAdapter[list[Evidence]] = TypeAdapter(list[Evidence])
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 SUFFIXES = (*SQLITE_SUFFIXES, ".jsonl", ".csv")
 
@@ -219,7 +215,8 @@ class SqliteSink:
         return inserted
 
     def _insert_case(self, outcome: Outcome) -> bool:
-        if outcome.result is None:
+        r = outcome.record
+        if r is None:
             self.db.executemany(
                 "INSERT INTO errors (run_id, path, line, column, code, message) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -236,7 +233,6 @@ class SqliteSink:
                 ],
             )
             return True
-        r = outcome.result
         cur = self.db.execute(
             "INSERT INTO cases (run_id, path, case_id, title, case_digest, rules_digest, "
             "score, band, risk_before_mitigation, expected_band, outcome, screened_at, "
@@ -246,16 +242,16 @@ class SqliteSink:
                 self.run_id,
                 outcome.path,
                 r.case_id,
-                r.case_title,
-                r.provenance.case_digest,
-                r.provenance.rules_digest,
+                r.title,
+                r.case_digest,
+                r.rules_digest,
                 r.score,
                 r.band,
                 r.risk_before_mitigation,
                 r.expected_band,
                 r.outcome,
-                r.provenance.screened_at.isoformat(),
-                r.model_dump_json(),
+                r.screened_at,
+                r.result_json,
             ),
         )
         if not cur.rowcount:
@@ -263,20 +259,7 @@ class SqliteSink:
         self.db.executemany(
             "INSERT INTO findings (case_row, rank, rule_id, family, weight, contribution, "
             "counted, explanation, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    cur.lastrowid,
-                    i,
-                    f.rule_id,
-                    f.family,
-                    f.weight,
-                    f.contribution,
-                    int(f.counted),
-                    "\n".join(f.explanations),
-                    _EVIDENCE_JSON.dump_json(f.evidence).decode(),
-                )
-                for i, f in enumerate(r.findings, 1)
-            ],
+            [(cur.lastrowid, *row) for row in r.findings],
         )
         return True
 
@@ -307,8 +290,8 @@ class JsonlSink:
         return False
 
     def write(self, outcome: Outcome) -> bool:
-        if outcome.result is not None:
-            line = outcome.result.model_dump_json()
+        if outcome.record is not None:
+            line = outcome.record.result_json
         else:
             line = json.dumps(
                 {
@@ -358,24 +341,23 @@ class CsvSink:
         return False
 
     def write(self, outcome: Outcome) -> bool:
-        r = outcome.result
+        r = outcome.record
         if r is None:
             error = "; ".join(str(p) for p in outcome.problems)
             self._csv.writerow([outcome.path, "", "", "", "", "", "", "", "", "", error])
         else:
-            top = "; ".join(f"{f.rule_id} ({f.contribution:+.1f})" for f in r.findings if f.counted)
             self._csv.writerow(
                 [
                     outcome.path,
                     r.case_id,
-                    r.case_title,
+                    r.title,
                     f"{r.score:.1f}",
                     r.band,
                     r.expected_band or "",
                     r.outcome or "",
-                    top,
-                    r.provenance.case_digest,
-                    r.provenance.rules_digest,
+                    r.top_findings(),
+                    r.case_digest,
+                    r.rules_digest,
                     "",
                 ]
             )
