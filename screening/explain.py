@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from screening.compile.conditions import Literal
+from screening.compile.conditions import Literal, iter_leaves
 from screening.compile.durable import DurableSession, compile_conjunction
 from screening.models.case import Case
 from screening.models.facts import Fact
@@ -103,19 +103,9 @@ def explain(screener: Screener, case: Case, rule_id: str, result: Result) -> Exp
     )
 
 
-def _all_leaves(cond: Condition) -> Iterator[Leaf]:
-    if isinstance(cond, AllCondition | AnyCondition):
-        for c in cond.all if isinstance(cond, AllCondition) else cond.any:
-            yield from _all_leaves(c)
-    elif isinstance(cond, NotCondition):
-        yield from _all_leaves(cond.not_)
-    else:
-        yield cond
-
-
 def _leaf_matches(cond: Condition, extraction: Extraction) -> dict[int, list[str]]:
     """id(leaf) -> ids of the facts durable-rules matched it with (finding leaves excluded)."""
-    leaves = [lf for lf in _all_leaves(cond) if not isinstance(lf, FindingCondition)]
+    leaves = [lf for lf in iter_leaves(cond) if not isinstance(lf, FindingCondition)]
     if not leaves:
         return {}
     compiled = [

@@ -13,7 +13,13 @@ from screening.backtest import Backtest
 from screening.batch.inputs import expand, shown
 from screening.batch.job import run_batch
 from screening.batch.runner import Outcome, default_jobs, run
-from screening.cli.common import EXIT_INPUT, load_pack_or_exit, report_problems, rules_option
+from screening.cli.common import (
+    EXIT_INPUT,
+    format_option,
+    load_pack_or_exit,
+    report_problems,
+    rules_option,
+)
 from screening.errors import InputError, Problem
 from screening.report.batch import backtest_json, backtest_markdown, render_backtest, render_summary
 
@@ -90,14 +96,7 @@ def batch(paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, out:
 @click.argument("paths", nargs=-1, required=True)
 @rules_option
 @jobs_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option
 def backtest(paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, fmt: str) -> None:
     """Compare each case's band with the band its author expects (`expected_band`).
 

@@ -46,3 +46,13 @@ def load_pack_or_exit(rules_dir: Path | None) -> RulePack:
     except InputError as exc:
         report_problems(exc.problems)
         raise SystemExit(EXIT_INPUT) from None
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from screening.batch.inputs import expand, shown
-from screening.cli.common import EXIT_INPUT, report_problems
+from screening.cli.common import EXIT_INPUT, format_option, report_problems
 from screening.errors import InputError, Problem
 from screening.impact import compare, load_side
 from screening.report import impact as impact_report
@@ -23,14 +23,7 @@ from screening.report import impact as impact_report
     show_default=True,
     help="New rules: a rule directory or a git revision.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format (markdown for a review comment).",
-)
+@format_option
 @click.option("--all", "show_all", is_flag=True, help="List unchanged cases too.")
 def impact_command(paths: tuple[str, ...], base: str, head: str, fmt: str, show_all: bool) -> None:
     """Screen PATHS (cases, folders, globs) with the base and the head rules; show the changes."""

@@ -13,6 +13,7 @@ from rich.console import Console
 from screening.cli.common import (
     EXIT_FAIL_ON,
     EXIT_INPUT,
+    format_option,
     load_pack_or_exit,
     report_problems,
     rules_option,
@@ -27,14 +28,7 @@ from screening.report import text as text_report
 @click.command()
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
 @rules_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option
 @click.option(
     "--fail-on",
     type=click.Choice(BANDS),

@@ -52,7 +52,7 @@ def leaves_with_aliases(cond: Condition) -> list[tuple[Leaf, str]]:
     """Every leaf in tree order with its alias (`as`, else its kind, then kind2, kind3…)."""
     out: list[tuple[Leaf, str]] = []
     counts: dict[str, int] = {}
-    for leaf in _leaves(cond):
+    for leaf in iter_leaves(cond):
         kind = leaf_kind(leaf)
         counts[kind] = counts.get(kind, 0) + 1
         alias = leaf.as_ or (kind if counts[kind] == 1 else f"{kind}{counts[kind]}")
@@ -60,15 +60,16 @@ def leaves_with_aliases(cond: Condition) -> list[tuple[Leaf, str]]:
     return out
 
 
-def _leaves(cond: Condition) -> Iterable[Leaf]:
+def iter_leaves(cond: Condition) -> Iterable[Leaf]:
+    """Every leaf of a condition tree, in order."""
     if isinstance(cond, AllCondition):
         for c in cond.all:
-            yield from _leaves(c)
+            yield from iter_leaves(c)
     elif isinstance(cond, AnyCondition):
         for c in cond.any:
-            yield from _leaves(c)
+            yield from iter_leaves(c)
     elif isinstance(cond, NotCondition):
-        yield from _leaves(cond.not_)
+        yield from iter_leaves(cond.not_)
     else:
         yield cond
 
@@ -79,7 +80,7 @@ def widest_proximity_tier(rules: Iterable[Rule]) -> float:
         (
             km
             for r in rules
-            for leaf in _leaves(r.when)
+            for leaf in iter_leaves(r.when)
             if isinstance(leaf, ProximityCondition)
             for km in leaf.proximity.tiers.values()
         ),

@@ -16,6 +16,7 @@ from pydantic_core import ErrorDetails
 
 from screening.errors import InputError, Location, Problem
 from screening.loading.yamlio import YamlDocument, YamlPath
+from screening.models.rule import CONDITION_KINDS
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -78,18 +79,7 @@ PATTERN_MEANINGS = {
     "(at most 80, starting with a letter or digit)",
 }
 
-_TAG_SEGMENTS = {
-    "all",
-    "any",
-    "not",
-    "field",
-    "text",
-    "proximity",
-    "entity",
-    "ownership",
-    "party",
-    "finding",
-}
+_TAG_SEGMENTS = set(CONDITION_KINDS)  # a condition's discriminator tag repeats its key
 
 
 def _dotted(loc: YamlPath) -> str:

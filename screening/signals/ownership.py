@@ -8,6 +8,7 @@ owners, belongs to a state-controlled category. Cycles and depth are bounded.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from screening.models.case import Owner, Party
@@ -83,21 +84,9 @@ class OwnershipResolver:
         )
 
     def _owners(self, owners: list[Owner], depth: int, seen: frozenset[str]) -> _Share:
-        total, country, chains = 0.0, None, list[Chain]()
-        for owner in owners:
-            sub = self._owner(owner, depth + 1, seen)
-            if sub.share <= 0:
-                continue
-            total += owner.percent * sub.share / 100
-            country = country or sub.country
-            is_state = sub.chains == _IS_STATE
-            step = PathStep(
-                name=owner.name + (" (state)" if is_state else ""),
-                percent=owner.percent,
-                certainty=owner.certainty,
-            )
-            chains.extend((step, *c) for c in sub.chains)
-        return _Share(total, country, tuple(chains))
+        return _combine(
+            (o.name, o.percent, o.certainty, self._owner(o, depth + 1, seen)) for o in owners
+        )
 
     def _owner(self, owner: Owner, depth: int, seen: frozenset[str]) -> _Share:
         if depth > MAX_DEPTH or owner.name in seen:
@@ -119,22 +108,12 @@ class OwnershipResolver:
         if entity.state_body:
             result = _Share(100.0, entity.country, _IS_STATE)
         elif entity.owners:
-            total, country, chains = 0.0, None, list[Chain]()
-            for link in entity.owners:
-                parent = self._entities.get(link.entity)
-                sub = self._entity(parent, depth + 1, seen) if parent else _NONE
-                if parent is None or sub.share <= 0:
-                    continue
-                total += link.percent * sub.share / 100
-                country = country or sub.country
-                is_state = sub.chains == _IS_STATE
-                step = PathStep(
-                    name=parent.name + (" (state)" if is_state else ""),
-                    percent=link.percent,
-                    certainty=link.certainty,
-                )
-                chains.extend((step, *c) for c in sub.chains)
-            result = _Share(total, country, tuple(chains))
+            links = [(link, self._entities.get(link.entity)) for link in entity.owners]
+            result = _combine(
+                (parent.name, link.percent, link.certainty, self._entity(parent, depth + 1, seen))
+                for link, parent in links
+                if parent is not None
+            )
         elif entity.category in self._state_categories:
             step = PathStep(
                 name=f"the state (registry category {entity.category}; share unknown)",
@@ -146,6 +125,20 @@ class OwnershipResolver:
             result = _NONE
         self._memo[entity.id] = result
         return result
+
+
+def _combine(links: Iterable[tuple[str, float, str, _Share]]) -> _Share:
+    """A node's share from its owners': multiplied along each link, added across links."""
+    total, country, chains = 0.0, None, list[Chain]()
+    for name, percent, certainty, sub in links:
+        if sub.share <= 0:
+            continue
+        total += percent * sub.share / 100
+        country = country or sub.country
+        label = name + (" (state)" if sub.chains == _IS_STATE else "")
+        step = PathStep(name=label, percent=percent, certainty=certainty)
+        chains.extend((step, *c) for c in sub.chains)
+    return _Share(total, country, tuple(chains))
 
 
 def _product(chain: Chain) -> float:
