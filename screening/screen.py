@@ -6,7 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from screening import __version__
+from screening.compile.durable import EngineError
 from screening.engine import Matcher
+from screening.errors import InputError, Location, Problem
 from screening.findings import build_drafts
 from screening.loading.case import load_case
 from screening.loading.rulepack import RulePack
@@ -53,8 +55,14 @@ class Screener:
         )
 
     def screen_file(self, path: Path, shown: str) -> Result:
+        """Load and screen one file; every failure is an `InputError` naming the file."""
         case, digest = load_case(path, self.pack)
-        return self.screen(case, case_digest=digest, case_path=shown)
+        try:
+            return self.screen(case, case_digest=digest, case_path=shown)
+        except EngineError as exc:
+            raise InputError(
+                [Problem(Location(shown), f"the rules engine failed on this case: {exc}", "engine")]
+            ) from None
 
     def close(self) -> None:
         self.matcher.close()

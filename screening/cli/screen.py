@@ -61,7 +61,7 @@ def screen(
         except InputError as exc:
             report_problems(exc.problems)
             failed = True
-    text = _format(results, fmt)
+    text = _format(results, fmt, single=len(cases) == 1)
     if out is not None:
         try:
             out.write_text(text if fmt != "text" else _plain(results), encoding="utf-8")
@@ -82,10 +82,13 @@ def screen(
         raise SystemExit(EXIT_FAIL_ON)
 
 
-def _format(results: list[Result], fmt: str) -> str:
+def _format(results: list[Result], fmt: str, single: bool) -> str:
+    """JSON is one object for one case path, else a list (whatever failed)."""
     if fmt == "json":
         data: Any = [r.model_dump(mode="json") for r in results]
-        return json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False) + "\n"
+        if single:
+            data = data[0] if data else None
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         return "\n".join(markdown_report.render(r) for r in results)
     return ""

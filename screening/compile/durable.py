@@ -112,9 +112,10 @@ def literal_pattern(lit: Literal) -> Pattern:
         tests = [{"t": F.PARTY}]
         if o.foreign_state is not None:
             tests.append({"foreign_state": o.foreign_state})
+        share = "foreign_state_share" if o.foreign_state else "state_share"
         tests += [
             *_any_of("state_country", o.state_countries),
-            {"$gte": {"state_share": float(o.state_share_gte)}},
+            {"$gte": {share: float(o.state_share_gte)}},
             *_any_item("roles", o.roles),
         ]
     elif isinstance(leaf, PartyCondition):
@@ -220,20 +221,25 @@ class DurableSession:
         self._asserter.assert_fact(fact)
 
     def run_case(self, sid: str, messages: list[dict[str, Any]], max_stratum: int) -> list[Firing]:
-        """Assert base facts, then one stratum marker per level; always delete the session."""
+        """Assert base facts, then one stratum marker per level; always delete the session.
+
+        Every payload is serialised before the session is first used: a session that never
+        ran an action must not reach `delete_state` (field guide P1).
+        """
+        payloads = [_payload([{"t": _SENTINEL_T, "id": _SENTINEL_T, "sid": sid}, *messages])]
+        payloads += [
+            _payload([{"t": STRATUM, "level": level, "id": f"{STRATUM}{level}", "sid": sid}])
+            for level in range(1, max_stratum + 1)
+        ]
         self._hits[sid] = []
         try:
-            self._assert(sid, [{"t": _SENTINEL_T, "id": _SENTINEL_T, "sid": sid}, *messages])
-            for level in range(1, max_stratum + 1):
-                self._assert(
-                    sid, [{"t": STRATUM, "level": level, "id": f"{STRATUM}{level}", "sid": sid}]
-                )
+            for payload in payloads:
+                self._assert(sid, payload)
         finally:
             self._host.delete_state(self.name, sid)
         return self._hits.pop(sid)
 
-    def _assert(self, sid: str, messages: list[dict[str, Any]]) -> None:
-        payload = json.dumps(messages, ensure_ascii=False, allow_nan=False)
+    def _assert(self, sid: str, payload: str) -> None:
         result = dre.assert_facts(self._ruleset._handle, payload)
         code, handle = result[0], result[1]
         if code not in (0, 1, 2):  # 1: a fact matched nothing; 2: duplicate id
@@ -243,6 +249,13 @@ class DurableSession:
         state = self._host.get_state(self.name, sid)
         if errors or state.get("exception"):
             raise EngineError("; ".join(errors) or str(state.get("exception")))
+
+
+def _payload(messages: list[dict[str, Any]]) -> str:
+    try:
+        return json.dumps(messages, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError) as exc:  # NaN, infinity or a non-JSON value in a fact
+        raise EngineError(f"a fact cannot be passed to the engine: {exc}") from exc
 
 
 def _noop(c: Any) -> None:

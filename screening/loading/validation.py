@@ -6,6 +6,7 @@ officer needs `cases/x.yaml:14:11: error: parties[0].kind: got 'bank2'; expected
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import types
 import typing
@@ -116,6 +117,13 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: YamlPath) -> str:
     if kind in ("literal_error", "enum"):
         expected = err.get("ctx", {}).get("expected", "")
         return f"got {_show(value)}; expected {expected}"
+    if kind == "string_type" and isinstance(value, bool):
+        return (
+            f"got {str(value).lower()}: YAML reads yes/no/on/off/true/false as a yes-or-no "
+            "value; write the text in quotes (e.g. 'NO' for Norway)"
+        )
+    if kind == "string_type" and isinstance(value, dt.date | int | float):
+        return f"got {value} read as a {type(value).__name__}; write it in quotes to keep it text"
     if kind.endswith("_type") or kind.endswith("_parsing"):
         return f"got {_show(value)}; {msg[0].lower()}{msg[1:]}"
     if msg.startswith("Value error, "):

@@ -76,7 +76,16 @@ class _Builder:
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if node.tag == _STR_TAG:
             return node.value  # most nodes: skip the generic constructor
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError) as exc:
+            what = node.tag.rsplit(":", 1)[-1]
+            self._error(
+                node,
+                f"'{node.value}' is not a valid {what} ({exc}); quote it if it is text",
+                "yaml",
+            )
+            return node.value
 
     def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -90,7 +99,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 self._error(key_node, "a mapping key must be a plain string", "yaml")
                 continue
-            key = str(self.loader.construct_object(key_node))
+            key = str(key_node.value)  # keys are names: 'on', 'no' or '2021-02-30' stay text
             line = key_node.start_mark.line + 1
             if key in first_seen:
                 self._error(

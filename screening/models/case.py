@@ -91,6 +91,12 @@ ControlRight = Literal[
 ]
 
 
+def _owners_add_up(owners: list[Owner]) -> None:
+    total = sum(o.percent for o in owners)
+    if total > 100.01:
+        raise ValueError(f"owners add up to {total:g}%; expected at most 100%")
+
+
 class Owner(Strict):
     """One owner of a party, with the share it holds; owners nest to describe a chain."""
 
@@ -103,6 +109,11 @@ class Owner(Strict):
     )
     certainty: Literal["reported", "approximate", "unknown"] = "reported"
     owners: list[Owner] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _shares(self) -> Owner:
+        _owners_add_up(self.owners)
+        return self
 
 
 class FormerOffice(Strict):
@@ -139,6 +150,11 @@ class Party(Strict):
         "when the principals are not named.",
     )
     notes: str | None = None
+
+    @model_validator(mode="after")
+    def _shares(self) -> Party:
+        _owners_add_up(self.owners)
+        return self
 
 
 class Target(Strict):

@@ -19,7 +19,9 @@ Precision = Literal["exact", "approximate", "area"]
 class Strict(BaseModel):
     """Base for input models: unknown keys are errors, not silently dropped."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=False, allow_inf_nan=False
+    )
 
 
 class LatLon(Strict):

@@ -66,8 +66,12 @@ class OwnershipEvidence(_Evidence):
     kind: Literal["ownership"] = "ownership"
     party: str
     party_name: str
-    state_share: float
-    state_country: str | None = None
+    state_share: float = Field(description="Effective share held by states, all together.")
+    foreign_state_share: float = Field(
+        default=0.0, description="Effective share held by states other than the jurisdiction."
+    )
+    shares_by_country: dict[str, float] = Field(default_factory=dict)
+    state_country: str | None = Field(default=None, description="The state with the largest share.")
     paths: list[list[PathStep]] = Field(default_factory=list)
     path_text: str = Field(description="The strongest path, written out with percentages.")
     basis: str = Field(description="declared, case owners, or registry")

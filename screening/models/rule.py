@@ -95,7 +95,7 @@ class OwnershipTest(Strict):
     state_share_gte: float = Field(gt=0, le=100)
     foreign_state: bool | None = Field(
         default=None,
-        description="True: the state holding the share is not the case's jurisdiction.",
+        description="True: only states other than the jurisdiction count (their shares summed).",
     )
     state_countries: list[CountryCode] = Field(default_factory=list)
     roles: list[Slug] = Field(default_factory=list)
