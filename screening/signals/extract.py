@@ -113,17 +113,21 @@ class SignalExtractor:
         resolver = OwnershipResolver(
             self.pack.entities, self.entities, self.pack.matching.state_categories, self.min_score
         )
-        signing = {s.party for d in case.documents for s in d.signatories}
+        signing = {
+            p.id
+            for d in case.documents
+            for s in d.signatories
+            if (p := case.party(s.party)) is not None
+        }
         for party in case.parties:
             roles: list[str] = list(party.roles)
-            if (party.id in signing or party.name in signing) and "signatory" not in roles:
+            if party.id in signing and "signatory" not in roles:
                 roles.append("signatory")
             hit = self.entities.match_party(party, self.min_score)
             entity = self.pack.entities[hit.entity_id] if hit else None
             if hit is not None:
                 out.facts.append(self._entity_fact(party, roles, hit))
-            ownership = resolver.resolve(party, entity)
-            state_country = ownership.state_country if ownership else None
+            ownership = resolver.resolve(party, entity, case.jurisdiction)
             attrs = {
                 "party": party.id,
                 "kind": party.kind,
@@ -131,14 +135,15 @@ class SignalExtractor:
                 "roles": roles,
                 "foreign": party.country != case.jurisdiction,
                 "state_share": ownership.state_share if ownership else 0.0,
-                "foreign_state": bool(state_country and state_country != case.jurisdiction),
+                "foreign_state_share": ownership.foreign_state_share if ownership else 0.0,
+                "foreign_state": bool(ownership and ownership.foreign_state_share > 0),
                 "former_office_levels": sorted({o.level for o in party.former_offices}),
                 "represents_foreign": self._represents_foreign(case, party),
             }
             if party.government_level:
                 attrs["government_level"] = party.government_level
-            if state_country:
-                attrs["state_country"] = state_country
+            if ownership and ownership.state_country:
+                attrs["state_country"] = ownership.state_country
             evidence = PartyEvidence(
                 party=party.id,
                 party_name=party.name,
@@ -153,6 +158,7 @@ class SignalExtractor:
                 represents=list(party.represents),
             )
             out.facts.append(Fact(f"party:{party.id}", F.PARTY, attrs, evidence, ownership))
+        out.notices += resolver.notices
 
     @staticmethod
     def _entity_fact(party: Party, roles: list[str], hit: EntityEvidence) -> Fact:

@@ -1,15 +1,18 @@
-"""Effective state ownership: the share of a party a state body holds through every chain.
+"""Effective state ownership: the share of a party each state holds through every chain.
 
 Along a chain the shares multiply (60% of a company that is 50% state-held is 30%); across
-chains they add. A chain ends at a state body: an owner marked `state: true`, a public-body
-kind (ministry, party organ…), or a registry entity that is a state body or, with no known
-owners, belongs to a state-controlled category. Cycles and depth are bounded.
+chains they add, separately for each state: 15% held by one state and 40% by another are
+not 55% of either. A chain ends at a state body: an owner marked `state: true`, a
+public-body kind (ministry, party organ…), or a registry entity that is a state body or,
+with no known owners, belongs to a state-controlled category. A registry link of unknown
+share stands for control and passes the parent's share on whole. Cycles and depth are
+bounded, and a chain cut at the depth limit is reported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from screening.models.case import Owner, Party
 from screening.models.evidence import OwnershipEvidence, PathStep
@@ -30,115 +33,164 @@ Chain = tuple[PathStep, ...]  # the owners above a node, nearest first, ending a
 
 @dataclass(frozen=True)
 class _Share:
-    share: float  # 0..100
-    country: str | None
+    shares: dict[str, float]  # state country -> % of the node it holds
     chains: tuple[Chain, ...]
+    truncated: bool = False  # part of the graph was not followed (depth or cycle)
+
+    @property
+    def total(self) -> float:
+        return sum(self.shares.values())
 
 
-_NONE = _Share(0.0, None, ())
-_IS_STATE = ((),)  # the node itself is the state: one empty chain
+_NONE = _Share({}, ())
 
 
+def _state(country: str) -> _Share:
+    return _Share({country: 100.0}, ((),))  # the node itself is the state: one empty chain
+
+
+@dataclass(frozen=True)
+class _Link:
+    name: str
+    weight: float  # the share the arithmetic uses
+    shown: float  # the share the path shows
+    certainty: str
+    sub: _Share
+
+
+@dataclass
 class OwnershipResolver:
-    def __init__(
-        self,
-        entities: dict[str, Entity],
-        index: EntityIndex,
-        state_categories: list[str],
-        min_score: float,
-    ) -> None:
-        self._entities = entities
-        self._index = index
-        self._state_categories = set(state_categories)
-        self._min_score = min_score
-        self._memo: dict[str, _Share] = {}
+    entities: dict[str, Entity]
+    index: EntityIndex
+    state_categories: list[str]
+    min_score: float
+    notices: list[str] = field(default_factory=list)
+    _memo: dict[str, _Share] = field(default_factory=dict)
 
-    def resolve(self, party: Party, matched: Entity | None) -> OwnershipEvidence | None:
-        """The party's effective state share with its chains, or None when it is 0."""
+    def resolve(
+        self, party: Party, matched: Entity | None, jurisdiction: str
+    ) -> OwnershipEvidence | None:
+        """The party's effective state shares with their chains, or None when there are none."""
         if party.kind in STATE_KINDS:
-            result = _Share(100.0, party.country, _IS_STATE)
+            result = _state(party.country)
             basis = f"is a public body ({party.kind.replace('_', ' ')})"
         elif party.owners:
-            result, basis = self._owners(party.owners, 0, frozenset()), "owners in the case file"
+            result = self._owners(party.owners, party.country, 0, frozenset())
+            basis = "owners in the case file"
         elif party.state_owned:
-            result, basis = (
-                _Share(100.0, party.country, _IS_STATE),
-                "declared state-owned in the case file (share not given)",
-            )
+            result = _state(party.country)
+            basis = "declared state-owned in the case file (share not given)"
         elif matched is not None:
             result = self._entity(matched, 0, frozenset())
             basis = f"registry entry '{matched.name}'"
         else:
             return None
-        if result.share <= 0:
+        if result.truncated:
+            self.notices.append(
+                f"the ownership of {party.name} goes deeper than {MAX_DEPTH} "
+                "levels or loops; shares beyond that are not counted"
+            )
+        if result.total <= 0:
             return None
+        shares = {c: round(min(v, 100.0), 2) for c, v in sorted(result.shares.items())}
+        foreign = sum(v for c, v in shares.items() if c != jurisdiction)
         best = max(result.chains, key=_product)
+        text = _chain_text(party.name, best)
+        if len(result.chains) > 1:
+            text += (
+                f" (+{len(result.chains) - 1} more chain{'s' if len(result.chains) > 2 else ''})"
+            )
         return OwnershipEvidence(
             party=party.id,
             party_name=party.name,
-            state_share=round(min(result.share, 100), 2),
-            state_country=result.country,
+            state_share=round(min(result.total, 100), 2),
+            foreign_state_share=round(min(foreign, 100), 2),
+            shares_by_country=shares,
+            state_country=max(shares, key=lambda c: shares[c]),
             paths=[list(c) for c in result.chains],
-            path_text=_chain_text(party.name, best),
+            path_text=text,
             basis=basis,
         )
 
-    def _owners(self, owners: list[Owner], depth: int, seen: frozenset[str]) -> _Share:
+    def _owners(
+        self, owners: list[Owner], country: str, depth: int, seen: frozenset[str]
+    ) -> _Share:
         return _combine(
-            (o.name, o.percent, o.certainty, self._owner(o, depth + 1, seen)) for o in owners
+            _Link(
+                o.name,
+                o.percent,
+                o.percent,
+                o.certainty,
+                self._owner(o, o.country or country, depth + 1, seen),
+            )
+            for o in owners
         )
 
-    def _owner(self, owner: Owner, depth: int, seen: frozenset[str]) -> _Share:
+    def _owner(self, owner: Owner, country: str, depth: int, seen: frozenset[str]) -> _Share:
         if depth > MAX_DEPTH or owner.name in seen:
-            return _NONE
+            return _Share({}, (), truncated=True)
         seen = seen | {owner.name}
         if owner.state or owner.kind in STATE_KINDS:
-            return _Share(100.0, owner.country, _IS_STATE)
+            return _state(owner.country or country)  # a state owner with no country: the owned's
         if owner.owners:
-            return self._owners(owner.owners, depth, seen)
-        hit = self._index.lookup(owner.name, self._min_score)
+            return self._owners(owner.owners, owner.country or country, depth, seen)
+        hit = self.index.lookup(owner.name, self.min_score)
         return self._entity(hit.item, depth, seen) if hit is not None else _NONE
 
     def _entity(self, entity: Entity, depth: int, seen: frozenset[str]) -> _Share:
         if entity.id in self._memo:
             return self._memo[entity.id]
         if depth > MAX_DEPTH or entity.id in seen:
-            return _NONE
+            return _Share({}, (), truncated=True)
         seen = seen | {entity.id}
         if entity.state_body:
-            result = _Share(100.0, entity.country, _IS_STATE)
+            result = _state(entity.country)
         elif entity.owners:
-            links = [(link, self._entities.get(link.entity)) for link in entity.owners]
-            result = _combine(
-                (parent.name, link.percent, link.certainty, self._entity(parent, depth + 1, seen))
-                for link, parent in links
-                if parent is not None
-            )
-        elif entity.category in self._state_categories:
+            links = []
+            for link in entity.owners:
+                parent = self.entities.get(link.entity)
+                if parent is None:
+                    continue
+                control = link.certainty == "unknown"  # "controlled, share not published"
+                links.append(
+                    _Link(
+                        parent.name,
+                        100.0 if control else link.percent,
+                        link.percent,
+                        "control, share unknown" if control else link.certainty,
+                        self._entity(parent, depth + 1, seen),
+                    )
+                )
+            result = _combine(links)
+        elif entity.category in self.state_categories:
             step = PathStep(
                 name=f"the state (registry category {entity.category}; share unknown)",
                 percent=100,
                 certainty="approximate",
             )
-            result = _Share(100.0, entity.country, ((step,),))
+            result = _Share({entity.country: 100.0}, ((step,),))
         else:
             result = _NONE
-        self._memo[entity.id] = result
+        if not result.truncated:  # a result cut short by this path's depth is not the entity's
+            self._memo[entity.id] = result
         return result
 
 
-def _combine(links: Iterable[tuple[str, float, str, _Share]]) -> _Share:
-    """A node's share from its owners': multiplied along each link, added across links."""
-    total, country, chains = 0.0, None, list[Chain]()
-    for name, percent, certainty, sub in links:
-        if sub.share <= 0:
+def _combine(links: Iterable[_Link]) -> _Share:
+    """A node's shares from its owners': multiplied along each link, added per state."""
+    shares: dict[str, float] = {}
+    chains: list[Chain] = []
+    truncated = False
+    for link in links:
+        truncated = truncated or link.sub.truncated
+        if link.sub.total <= 0:
             continue
-        total += percent * sub.share / 100
-        country = country or sub.country
-        label = name + (" (state)" if sub.chains == _IS_STATE else "")
-        step = PathStep(name=label, percent=percent, certainty=certainty)
-        chains.extend((step, *c) for c in sub.chains)
-    return _Share(total, country, tuple(chains))
+        for country, share in link.sub.shares.items():
+            shares[country] = shares.get(country, 0.0) + link.weight * share / 100
+        label = link.name + (" (state)" if link.sub.chains == ((),) else "")
+        step = PathStep(name=label, percent=link.shown, certainty=link.certainty)
+        chains.extend((step, *c) for c in link.sub.chains)
+    return _Share(shares, tuple(chains), truncated)
 
 
 def _product(chain: Chain) -> float:

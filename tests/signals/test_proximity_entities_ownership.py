@@ -84,10 +84,10 @@ def test_ownership_multiplies_along_and_adds_across_chains(pack: RulePack) -> No
             ],
         }
     )
-    ev = resolver.resolve(party, None)
+    ev = resolver.resolve(party, None, "XX")
     assert ev is not None
     assert ev.state_share == pytest.approx(50 * 0.6 + 10 * 0.6)
-    assert ev.path_text == "NewCo <- A (50%) <- M (state) (60%)"
+    assert ev.path_text == "NewCo <- A (50%) <- M (state) (60%) (+1 more chain)"
     assert len(ev.paths) == 2
 
 
@@ -96,7 +96,7 @@ def test_no_state_link_gives_no_ownership(pack: RulePack) -> None:
         pack.entities, EntityIndex(pack.entities.values()), pack.matching.state_categories, 85
     )
     party = Party(id="p", name="Private Ltd", country="YY", kind="company", roles=["investor"])
-    assert resolver.resolve(party, None) is None
+    assert resolver.resolve(party, None, "XX") is None
 
 
 def test_a_city_level_place_is_too_coarse_to_measure(pack: RulePack) -> None:
@@ -115,3 +115,77 @@ def test_a_city_level_place_is_too_coarse_to_measure(pack: RulePack) -> None:
     assert placed.location is None
     assert "placed only at city level" in (placed.note or "")
     assert facility_distances(placed, [FAC], 50) == []
+
+
+def _resolver(pack: RulePack) -> OwnershipResolver:
+    return OwnershipResolver(
+        pack.entities, EntityIndex(pack.entities.values()), pack.matching.state_categories, 85
+    )
+
+
+def _party(owners: list[dict[str, object]], country: str = "YY") -> Party:
+    return Party.model_validate(
+        {
+            "id": "p",
+            "name": "NewCo",
+            "country": country,
+            "kind": "company",
+            "roles": ["acquirer"],
+            "owners": owners,
+        }
+    )
+
+
+def test_shares_of_different_states_are_kept_apart(pack: RulePack) -> None:
+    both = [
+        {"name": "Foreign Ministry", "percent": 15, "state": True, "country": "YY"},
+        {"name": "Home Ministry", "percent": 40, "state": True, "country": "XX"},
+    ]
+    for owners in (both, list(reversed(both))):
+        ev = _resolver(pack).resolve(_party(owners), None, "XX")
+        assert ev is not None
+        assert ev.shares_by_country == {"XX": 40.0, "YY": 15.0}
+        assert (ev.state_share, ev.foreign_state_share, ev.state_country) == (55.0, 15.0, "XX")
+
+
+def test_a_state_owner_without_a_country_is_the_owned_partys_state(pack: RulePack) -> None:
+    ev = _resolver(pack).resolve(
+        _party([{"name": "SASAC", "percent": 80, "state": True}]), None, "XX"
+    )
+    assert ev is not None and ev.shares_by_country == {"YY": 80.0}
+
+
+def test_results_do_not_depend_on_which_party_came_first(pack: RulePack) -> None:
+    deep: dict[str, object] = {"name": "HTEG", "percent": 100}
+    for i in range(12):
+        deep = {"name": f"Holding {i}", "percent": 100, "owners": [deep]}
+    resolver = _resolver(pack)
+    first = resolver.resolve(_party([deep]), None, "XX")
+    assert first is None and "goes deeper than 12 levels" in resolver.notices[0]
+    direct = resolver.resolve(_party([{"name": "HTEG", "percent": 100}]), None, "XX")
+    assert direct is not None and direct.foreign_state_share == 60.0
+
+
+def test_a_controlled_registry_link_of_unknown_share_passes_control_on(pack: RulePack) -> None:
+    from screening.models.registry import Entity
+
+    entities = dict(pack.entities)
+    entities["sub"] = Entity.model_validate(
+        {
+            "id": "sub",
+            "name": "Controlled Subsidiary",
+            "country": "YY",
+            "category": "private_company",
+            "owners": [{"entity": "test-harbour-group", "percent": 50, "certainty": "unknown"}],
+            "source": "t",
+        }
+    )
+    resolver = OwnershipResolver(entities, EntityIndex(entities.values()), [], 85)
+    ev = resolver.resolve(_party([]), entities["sub"], "XX")
+    assert ev is not None and ev.foreign_state_share == 60.0
+    assert "control, share unknown" in ev.path_text
+
+
+def test_owners_over_100_percent_are_refused() -> None:
+    with pytest.raises(ValueError, match="owners add up to 160%"):
+        _party([{"name": "A", "percent": 80}, {"name": "B", "percent": 80}])
