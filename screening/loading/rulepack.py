@@ -165,6 +165,10 @@ def check_rule_pack(root: Path, *, examples: bool = True) -> tuple[RulePack | No
     from screening.loading.checks import check_pack
 
     problems.extend(check_pack(pack, examples=examples))
+    if not problems.errors:  # limits are counted over patterns that compile
+        from screening.compile.limits import check_engine_limits
+
+        problems.extend(check_engine_limits(pack.rules))
     return pack, problems.sorted()
 
 
