@@ -20,6 +20,7 @@ from screening.models.evidence import (
 from screening.models.facts import Fact
 from screening.models.rule import (
     FieldCondition,
+    FieldTest,
     FindingCondition,
     OwnershipCondition,
     Rule,
@@ -107,8 +108,8 @@ def build_drafts(
                 continue
             seen[firing.rule_id].add(key)
             draft.evidence.append(ev)
-            if isinstance(ev, FieldEvidence):
-                draft.base_facts.add(f"field:{ev.path}")
+            if isinstance(lit.leaf, FieldCondition):
+                draft.base_facts.add(field_evidence_key(lit.leaf.field, case_values))
             elif not isinstance(ev, FindingEvidence):
                 draft.base_facts.add(evidence_key(fact_id))
             draft.caveats += [c for c in _caveats(ev) if c not in draft.caveats]
@@ -123,6 +124,27 @@ def build_drafts(
             more = draft.unexplained
             draft.explanations.append(f"… and {more} more match{'es' if more > 1 else ''}")
     return list(drafts.values())
+
+
+def field_evidence_key(test: FieldTest, case_values: dict[str, Any]) -> str:
+    """A tested field as evidence: its path and the values the test actually matched.
+
+    Two rules that read the same sectors list for different sectors rest on different
+    evidence ('ports' and 'rail'), two that match the same sector on the same evidence.
+    """
+    value = case_values.get(test.path)
+    wanted = {
+        "contains": [test.contains],
+        "contains_any": test.contains_any,
+        "all_in": test.all_in,
+    }.get(test.operator)
+    if isinstance(value, list) and wanted is not None:
+        matched = sorted(str(v) for v in value if v in wanted)
+    elif test.operator in ("equals", "in_"):
+        matched = [str(value)]
+    else:
+        matched = []
+    return f"field:{test.path}:{','.join(matched)}"
 
 
 def evidence_key(fact_id: str) -> str:

@@ -76,6 +76,9 @@ def literal_pattern(lit: Literal) -> Pattern:
                 tests += _any_item(key, [f.contains])
             case "contains_any":
                 tests += _any_item(key, f.contains_any or [])
+            case "all_in":
+                alts = [{"$i": v} for v in f.all_in or []]
+                tests.append({"$iall": {key: alts[0] if len(alts) == 1 else {"$or": alts}}})
             case "exists":
                 tests.append({"$ex" if f.exists else "$nex": {key: 1}})
     elif isinstance(leaf, TextCondition):

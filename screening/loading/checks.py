@@ -233,7 +233,7 @@ def _check_leaf(
             return out
         shape = paths[f.path]
         op = f.operator.rstrip("_")
-        if op in ("contains", "contains_any") and shape != "list":
+        if op in ("contains", "contains_any", "all_in") and shape != "list":
             bad(
                 ("field", op),
                 f"'{op}' needs a list field; '{f.path}' holds one value (use equals or in)",
@@ -254,6 +254,7 @@ def _check_leaf(
                 "in": f.in_,
                 "contains": [f.contains],
                 "contains_any": f.contains_any,
+                "all_in": f.all_in,
             }.get(op) or []
             for v in values:
                 if str(v) not in allowed:

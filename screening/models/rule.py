@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from screening.models.common import CountryCode, GovernmentLevel, NonEmpty, Slug, Strict
 
@@ -28,9 +28,19 @@ class FieldTest(Strict):
     lt: float | None = None
     contains: Scalar | None = Field(default=None, description="A list field holds this value.")
     contains_any: list[Scalar] | None = None
+    all_in: list[Scalar] | None = Field(
+        default=None, description="A list field is not empty and holds only these values."
+    )
     exists: bool | None = None
 
     model_config = Strict.model_config | {"populate_by_name": True}
+
+    @field_validator("equals", "contains", mode="before")
+    @classmethod
+    def _one_value(cls, value: Any) -> Any:
+        if isinstance(value, list | dict):
+            raise ValueError("expected a single value; for a list use in, contains_any or all_in")
+        return value
 
     @model_validator(mode="after")
     def _one_operator(self) -> FieldTest:
@@ -39,7 +49,7 @@ class FieldTest(Strict):
             found = ", ".join(o.rstrip("_") for o in ops) or "none"
             raise ValueError(
                 "a field test needs exactly one operator of equals, in, gte, gt, lte, lt, "
-                f"contains, contains_any, exists (found {found})"
+                f"contains, contains_any, all_in, exists (found {found})"
             )
         return self
 
@@ -48,7 +58,18 @@ class FieldTest(Strict):
         return next(k for k in OPERATORS if getattr(self, k) is not None)
 
 
-OPERATORS = ("equals", "in_", "gte", "gt", "lte", "lt", "contains", "contains_any", "exists")
+OPERATORS = (
+    "equals",
+    "in_",
+    "gte",
+    "gt",
+    "lte",
+    "lt",
+    "contains",
+    "contains_any",
+    "all_in",
+    "exists",
+)
 
 TextSource = Literal["documents", "target.description", "target.technologies", "summary"]
 DEFAULT_TEXT_SOURCES: tuple[TextSource, ...] = ("documents", "target.description")
