@@ -21,6 +21,8 @@ from screening.models.registry import PhraseSet
 MAX_HITS_PER_SET = 10
 #: A negation cue counts when it stands at most this many words before the hit.
 NEGATION_WINDOW_WORDS = 8
+#: In text without spaces (Chinese), the window is this many characters.
+NEGATION_WINDOW_CHARS = 10
 
 #: One-for-one replacements applied after lower-casing (str.replace is far faster than
 #: str.translate with a table, and keeps offsets since each is one character for one).
@@ -29,8 +31,10 @@ _REPLACEMENTS = (
     ("\u2019", "'"),
     ("\u201c", '"'),
     ("\u201d", '"'),
-    ("\u2013", "-"),
-    ("\u2014", "-"),
+    # dashes and hyphens match like spaces: "Belt-and-Road", "chip-design", "win–win"
+    ("\u2013", " "),
+    ("\u2014", " "),
+    ("-", " "),
     ("\u00a0", " "),
     ("\t", " "),
     ("\n", " "),
@@ -40,7 +44,15 @@ _REPLACEMENTS = (
 #: Where a sentence ends: . ! ? (with closing quotes or brackets) before a space, CJK full
 #: stops, or a line break.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+|[。！？]|\n\s*")
-_CONTRAST = re.compile(r"\b(but|however|although|yet|whereas)\b|[;:]")
+#: A negation cue reaches a hit only within its clause: these words and marks end one.
+_CONTRAST = re.compile(r"\b(but|however|although|yet|whereas|who|which)\b|[;:,，；：]")
+#: An aside between two commas ("the parties, who did not disclose the price, agreed").
+_ASIDE = re.compile(r"[,，][^,，]{0,80}[,，]")
+#: Where a sentence ends early only in appearance: "Dr. Li", "U.S. pressure".
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|No|Inc|Co|Ltd|Jr|Sr|vs|etc|Gen|Col|Lt|Rep|Sen|Mt)|"
+    r"\b(?:[A-Za-z]\.){1,3}[A-Za-z])\.$"
+)
 _HEBREW_PREFIXES = set("והבלמשכ")
 
 
@@ -195,8 +207,12 @@ class PhraseIndex:
         for ex in excludes:
             if _contains_word(sentence, ex):
                 return f"excluded context '{ex}' in the sentence"
+        before = _ASIDE.sub(" ", before)  # "did not, under US pressure, join": skip the aside
         clause = _CONTRAST.split(before)[-1] if _CONTRAST.search(before) else before
-        window = " ".join(clause.split()[-NEGATION_WINDOW_WORDS:])
+        if any(_is_cjk(ch) for ch in clause[-NEGATION_WINDOW_CHARS:]):
+            window = clause[-NEGATION_WINDOW_CHARS:]
+        else:
+            window = " ".join(clause.split()[-NEGATION_WINDOW_WORDS:])
         for cue in negations:
             if _contains_word(window, cue):
                 return f"negated by '{cue}'"
@@ -228,8 +244,13 @@ def _contains_word(haystack: str, needle: str) -> bool:
 def _sentence_starts(text: str) -> list[int]:
     starts = [0]
     for m in _SENTENCE_END.finditer(text):
-        if m.end() < len(text):
-            starts.append(m.end())
+        if m.end() >= len(text):
+            continue
+        if text[m.start()] == "." and _ABBREVIATION.search(
+            text, max(0, m.start() - 8), m.start() + 1
+        ):
+            continue  # "Dr. Li", "U.S. pressure": not the end of a sentence
+        starts.append(m.end())
     return starts
 
 

@@ -102,3 +102,29 @@ def test_a_line_break_ends_a_sentence_and_its_negation() -> None:
 def test_a_colon_does_not_end_the_sentence_but_bounds_the_negation() -> None:
     (hit,) = INDEX.search("No delay: the port joins the Belt and Road.")[0]
     assert hit.sentence == "No delay: the port joins the Belt and Road."
+
+
+def test_a_comma_aside_does_not_hide_the_negation_but_ends_no_clause_early() -> None:
+    assert sets("Israel did not, under U.S. pressure, join the Belt and Road.") == []
+    assert sets("The parties, who did not agree at first, will maintain confidentiality.") == [
+        "conf"
+    ]
+    assert sets("No delay: the city joined the Belt and Road.") == ["bri"]
+    assert sets("No doubt, the city joined the Belt and Road.") == ["bri"]
+
+
+def test_abbreviations_do_not_end_sentences() -> None:
+    (hit,) = INDEX.search("Talks with Dr. Li went well. The U.S. view: Belt and Road.")[0]
+    assert hit.sentence == "The U.S. view: Belt and Road."
+
+
+def test_hyphens_and_dashes_match_like_spaces() -> None:
+    assert sets("A Belt-and-Road port.") == ["bri"]
+
+
+def test_chinese_negation_is_a_word_and_a_short_window() -> None:
+    index = PhraseIndex(
+        [PhraseSet(id="bri", description="d", phrases=["一带一路"], negations=["不是", "没有"])]
+    )
+    assert [m.set_id for m in index.search("双方同意不断深化一带一路合作。")[0]] == ["bri"]
+    assert index.search("该项目不是一带一路项目。")[0] == []
