@@ -189,3 +189,20 @@ def test_a_controlled_registry_link_of_unknown_share_passes_control_on(pack: Rul
 def test_owners_over_100_percent_are_refused() -> None:
     with pytest.raises(ValueError, match="owners add up to 160%"):
         _party([{"name": "A", "percent": 80}, {"name": "B", "percent": 80}])
+
+
+def test_a_short_alias_does_not_match_across_countries(pack: RulePack) -> None:
+    index = EntityIndex(pack.entities.values())
+    here = Party(id="p", name="PHS", country="XX", kind="company", roles=["operator"])
+    assert index.match_party(here, 85) is None  # 'PHS' is a YY entity's short alias
+    there = Party(id="p", name="PHS", country="YY", kind="company", roles=["operator"])
+    assert index.match_party(there, 85) is not None
+    long_name = Party(
+        id="p",
+        name="Harbour Test Engineering Group",
+        country="XX",
+        kind="company",
+        roles=["operator"],
+    )
+    ev = index.match_party(long_name, 85)
+    assert ev is not None and ev.score == 90.0  # a subsidiary abroad keeps a reduced score
