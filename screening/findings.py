@@ -185,8 +185,18 @@ class _Fields(dict[str, Any]):
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
         if isinstance(value, float):
-            return f"{value:g}"
+            return _Number(value)
         return value
+
+
+class _Number(float):
+    """A float that reads '1.17' rather than '1.1700000000000002', yet takes `{x:.1f}`."""
+
+    def __format__(self, spec: str) -> str:
+        return float.__format__(self, spec or "g")
+
+    def __str__(self) -> str:
+        return float.__format__(self, "g")
 
 
 class _Unmatched:

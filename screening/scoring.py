@@ -89,7 +89,7 @@ def _finding(draft: Draft, contribution: float, counted: bool, note: str | None)
         title=rule.title,
         family=rule.family,
         weight=rule.weight,
-        contribution=round(contribution, 2),
+        contribution=round(contribution, 2) + 0.0,  # never -0.0
         counted=counted,
         note=note,
         explanations=draft.explanations,

@@ -59,3 +59,18 @@ def test_score_is_bounded_and_contributions_add_up(items: list[tuple[int, set[st
     assert 0 <= score <= risk <= 100
     total = sum(f.contribution for f in findings)
     assert abs(total - score) < 0.05 * max(1, len(findings))
+
+
+def test_templates_take_format_specs_and_show_plain_numbers() -> None:
+    from screening.findings import _Fields, render
+
+    ns = {"proximity": _Fields({"distance_km": 1.1700000000000002, "facility": "F"})}
+    assert render("{proximity.facility} at {proximity.distance_km} km", ns) == "F at 1.17 km"
+    assert render("{proximity.distance_km:.1f}", ns) == "1.2"
+
+
+def test_rules_cannot_test_the_expected_answer() -> None:
+    from screening.signals.casefields import case_field_paths
+
+    assert "expected_band" not in case_field_paths()
+    assert not any(p.startswith("outcome") for p in case_field_paths())

@@ -98,7 +98,7 @@ def to_dnf(rule: Rule) -> list[Conjunction]:
             "(split the rule, or use lists inside one test instead of `any` of many tests)"
         )
     for conj in dnf:
-        if all(lit.negated for lit in conj) and not conj:
+        if not conj:
             raise ConditionError("condition has no test")
     return dnf
 

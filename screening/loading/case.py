@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from screening.errors import InputError, Problem
@@ -21,7 +20,7 @@ def load_case(path: Path, pack: RulePack) -> tuple[Case, str]:
     problems = check_case(case, doc, pack)
     if problems:
         raise InputError(problems)
-    return case, hashlib.sha256(path.read_bytes()).hexdigest()
+    return case, doc.digest
 
 
 def check_case(case: Case, doc: YamlDocument, pack: RulePack) -> list[Problem]:
@@ -50,6 +49,20 @@ def check_case(case: Case, doc: YamlDocument, pack: RulePack) -> list[Problem]:
                         f"'{declared.kind}'; expected one of "
                         f"{', '.join(sorted(kinds))}",
                         "case-vocabulary",
+                    )
+                )
+    for label, key, ids in (
+        ("party", "parties", [p.id for p in case.parties]),
+        ("document", "documents", [d.id for d in case.documents]),
+    ):
+        for i, ident in enumerate(ids):
+            if ident in ids[:i]:
+                first = doc.location((key, ids.index(ident), "id")).line
+                out.append(
+                    Problem(
+                        doc.location((key, i, "id")),
+                        f"{key}[{i}].id: duplicate {label} id '{ident}' (first at line {first})",
+                        "case-reference",
                     )
                 )
     for i, document in enumerate(case.documents):

@@ -40,15 +40,6 @@ YamlPath = tuple[str | int, ...]
 ROLES = set(get_args(Role))
 PARTY_KINDS = set(get_args(PartyKind))
 DOCUMENT_KINDS = set(get_args(DocumentKind))
-_LEAF_EVIDENCE = {
-    "field": "field",
-    "text": "text",
-    "proximity": "proximity",
-    "entity": "entity",
-    "ownership": "ownership",
-    "party": "party",
-    "finding": "finding",
-}
 
 
 #: Longer lists of allowed values are not spelled out in a message, only the closest one.
@@ -169,7 +160,7 @@ def _check_rule(
         positive = {lit.alias for conj in to_dnf(rule) for lit in conj if not lit.negated}
         for leaf, alias in leaves_with_aliases(rule.when):
             if alias in positive:
-                aliases[alias] = _LEAF_EVIDENCE[_kind(leaf)]
+                aliases[alias] = _kind(leaf)  # evidence models are named by leaf kind
     except ConditionError as exc:
         out.append(_problem(lr, ("when",), str(exc), "rule-condition"))
     out += _check_template(lr, aliases)

@@ -170,12 +170,10 @@ def _step(annotation: Any, part: str | int) -> Any:
                 args = get_args(candidate)
                 return args[0] if args else None
         return None
-    for m in _models_in(annotation):
+    for m in _models_in(annotation):  # a union of conditions: the one that has this key
         for name, info in m.model_fields.items():
             if part in (name, info.alias):
                 return info.annotation
-        if part in _TAG_SEGMENTS:
-            return m
     return None
 
 

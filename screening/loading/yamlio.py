@@ -9,6 +9,7 @@ oversized files and alias bombs are reported as problems, never as tracebacks.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ class YamlDocument:
     data: Any
     value_marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    digest: str = ""  # sha256 of the file's bytes, exactly as parsed
 
     def location(self, loc: YamlPath, *, key: bool = False) -> Location:
         """The location of the node at `loc`, or of its nearest ancestor that has one."""
@@ -173,7 +175,8 @@ def read_yaml(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> YamlDocument:
             ]
         )
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(
             [Problem(Location(shown), f"not UTF-8 text (byte {exc.start}); expected UTF-8", "io")]
@@ -183,4 +186,5 @@ def read_yaml(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> YamlDocument:
     doc, problems = parse_yaml(text, shown)
     if problems:
         raise InputError(problems)
+    doc.digest = hashlib.sha256(raw).hexdigest()
     return doc

@@ -272,17 +272,6 @@ class Case(Strict):
         default=None, description="The band the case's author judges right (for backtesting)."
     )
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> Case:
-        for label, ids in (
-            ("party", [p.id for p in self.parties]),
-            ("document", [d.id for d in self.documents]),
-        ):
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                raise ValueError(f"duplicate {label} id {', '.join(dupes)}")
-        return self
-
     def party(self, ref: str) -> Party | None:
         """A party by id, or by exact name/alias (signatories may use either)."""
         for p in self.parties:

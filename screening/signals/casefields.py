@@ -35,8 +35,14 @@ def case_field_paths() -> dict[str, str]:
     return out
 
 
+#: Fields a rule must not test: what the case's author expects, and what happened.
+NOT_TESTABLE = ("expected_band", "outcome")
+
+
 def _walk(model: type[BaseModel], prefix: str, out: dict[str, str]) -> None:
     for name, info in model.model_fields.items():
+        if not prefix and name in NOT_TESTABLE:
+            continue
         path = f"{prefix}{name}"
         ann = info.annotation
         inner = _strip_optional(ann)

@@ -75,3 +75,29 @@ def test_pattern_and_length_errors_say_what_is_expected(tmp_path: Path, pack: Ru
     messages = " | ".join(str(p) for p in info.value.problems)
     assert "jurisdiction: got 'il'; expected a two-letter upper-case country code" in messages
     assert "parties[0].roles: got 0 items; expected at least 1" in messages
+
+
+def test_a_duplicate_party_id_points_at_the_second_one(tmp_path: Path, pack: RulePack) -> None:
+    text = GOOD + "  - {id: p, name: Q, country: YY, kind: company, roles: [investor]}\n"
+    with pytest.raises(InputError) as info:
+        load_case(_write(tmp_path, text), pack)
+    (problem,) = info.value.problems
+    assert problem.location.line == 10
+    assert "duplicate party id 'p' (first at line 5)" in problem.message
+
+
+def test_a_typo_inside_a_condition_lists_that_conditions_keys(tmp_path: Path) -> None:
+    import shutil
+
+    from screening.loading.rulepack import load_rule_pack
+    from tests.conftest import FIXTURE_PACK
+
+    pack = tmp_path / "pack"
+    shutil.copytree(FIXTURE_PACK, pack)
+    rule = pack / "party" / "municipal-signatory.yaml"
+    rule.write_text(rule.read_text().replace("foreign: false}", "foriegn: false}"))
+    with pytest.raises(InputError) as info:
+        load_rule_pack(pack)
+    message = info.value.problems[0].message
+    assert "unknown key 'foriegn'; expected one of kinds, roles, countries, foreign" in message
+    assert "(did you mean 'foreign'?)" in message
