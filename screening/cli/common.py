@@ -14,14 +14,18 @@ EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
 
 
 def default_rules_dir() -> Path:
-    """`$SCREENING_RULES`, else `./rules`, else the rule pack next to the installed package."""
+    """`$SCREENING_RULES`, else `./rules`, else the rule pack installed with the package."""
     env = os.environ.get("SCREENING_RULES")
     if env:
         return Path(env)
     here = Path("rules")
     if (here / "scoring.yaml").is_file():
         return here
-    return Path(__file__).resolve().parent.parent.parent / "rules"
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "bundled_rules"  # a wheel ships the pack inside the package
+    if (installed / "scoring.yaml").is_file():
+        return installed
+    return package.parent / "rules"  # a source checkout (editable install)
 
 
 rules_option = click.option(
