@@ -2,12 +2,12 @@
 #   make demo   install, then screen the bundled cases
 #   make test   install with the test tools, then run the tests
 PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
-	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not (3,11) <= sys.version_info[:2] <= (3,12))' && { echo $$p; break; }; done)
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not (3,11) <= sys.version_info[:2] <= (3,12))' 2>/dev/null && { echo $$p; break; }; done)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint docs docs-check check clean
+.PHONY: demo test browser lint docs docs-check check clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or 3.12 is required (durable-rules 2.0.28 does not import on 3.13)" >&2; exit 2; }
@@ -19,8 +19,21 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/screening screen cases/*.yaml
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# The dossier tests open pages in headless Chromium: install it when missing and possible;
+# otherwise those tests are skipped, and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Chromium for the browser tests"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        chromium fonts-dejavu-core >/dev/null; } \
+	      || echo "Chromium could not be installed: the browser tests will be skipped"; \
+	  else \
+	    echo "Chromium not found and not installable here: the browser tests will be skipped"; \
+	  fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check screening tests bench

@@ -56,9 +56,13 @@ class Screener:
 
     def screen_file(self, path: Path, shown: str) -> Result:
         """Load and screen one file; every failure is an `InputError` naming the file."""
+        return self.screen_case_file(path, shown)[1]
+
+    def screen_case_file(self, path: Path, shown: str) -> tuple[Case, Result]:
+        """Like `screen_file`, keeping the case (the HTML dossier shows both)."""
         case, digest = load_case(path, self.pack)
         try:
-            return self.screen(case, case_digest=digest, case_path=shown)
+            return case, self.screen(case, case_digest=digest, case_path=shown)
         except EngineError as exc:
             raise InputError(
                 [Problem(Location(shown), f"the rules engine failed on this case: {exc}", "engine")]

@@ -14,6 +14,7 @@ from screening.batch.runner import Outcome, file_digest, run
 from screening.batch.sinks import Sink, open_sink
 from screening.errors import Problem
 from screening.loading.rulepack import RulePack
+from screening.models.result import Result
 
 
 @dataclass
@@ -47,8 +48,13 @@ def run_batch(
     out: Path,
     tick: Tick | None = None,
     on_total: Callable[[int], None] | None = None,
+    report: Path | None = None,
 ) -> BatchSummary:
-    """Screen every case named by `args` into `out`; bad files become error records."""
+    """Screen every case named by `args` into `out`; bad files become error records.
+
+    With `report`, each case's HTML dossier is written into a folder beside it and the
+    overview page links to them.
+    """
     summary = BatchSummary()
     meta = {
         "engine_version": __version__,
@@ -57,6 +63,7 @@ def run_batch(
         "arguments": {"paths": args, "jobs": jobs, "out": str(out)},
     }
     sink = open_sink(out, meta)
+    pages = ReportWriter(report) if report is not None else None
     started = time.perf_counter()
     status = "interrupted"
     try:
@@ -66,7 +73,9 @@ def run_batch(
         for _ in range(summary.skipped + len(summary.errors)):
             if tick:
                 tick(None)
-        for outcome in run(todo, pack.root, jobs):
+        for outcome in run(todo, pack.root, jobs, dossiers=pages is not None):
+            if pages is not None:
+                pages.add(outcome)
             if sink.write(outcome):
                 summary.add(outcome)
             else:  # a concurrent run into the same database got there first
@@ -77,7 +86,40 @@ def run_batch(
     finally:
         summary.seconds = time.perf_counter() - started
         sink.close(status, summary.counts())
+        if pages is not None:
+            pages.finish(summary.errors)
     return summary
+
+
+class ReportWriter:
+    """Writes dossiers as they arrive, then the overview page that links to them."""
+
+    def __init__(self, report: Path) -> None:
+        self.report = report
+        self.folder = report.parent / f"{report.stem}-dossiers"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.results: list[Result] = []
+        self.links: dict[str, str] = {}
+        self.used: set[str] = set()
+
+    def add(self, outcome: Outcome) -> None:
+        record = outcome.record
+        if record is None or record.dossier_html is None or outcome.result is None:
+            return
+        name, n = f"{record.case_id}.html", 1
+        while name in self.used:  # two files with one case id: keep both pages
+            n += 1
+            name = f"{record.case_id}-{n}.html"
+        self.used.add(name)
+        (self.folder / name).write_text(record.dossier_html, encoding="utf-8")
+        self.links.setdefault(record.case_id, f"{self.folder.name}/{name}")
+        self.results.append(outcome.result)
+
+    def finish(self, errors: list[Problem]) -> None:
+        from screening.report.html import render_batch_report
+
+        page = render_batch_report(self.results, [str(p) for p in errors], self.links)
+        self.report.write_text(page, encoding="utf-8")
 
 
 def _inputs(args: list[str], sink: Sink, summary: BatchSummary) -> Iterator[str]:

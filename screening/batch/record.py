@@ -34,10 +34,12 @@ class CaseRecord:
     screened_at: str
     result_json: str
     findings: tuple[FindingRow, ...]
+    dossier_html: str | None = None  # rendered in the worker when a batch report is wanted
 
     @classmethod
-    def of(cls, r: Result) -> CaseRecord:
+    def of(cls, r: Result, dossier_html: str | None = None) -> CaseRecord:
         return cls(
+            dossier_html=dossier_html,
             case_id=r.case_id,
             title=r.case_title,
             score=r.score,

@@ -43,24 +43,32 @@ class Outcome:
 
 
 _WORKER: Screener | None = None
+_DOSSIERS = False
 
 
-def _init_worker(rules_dir: str) -> None:
+def _init_worker(rules_dir: str, dossiers: bool) -> None:
     """Build the worker's screener; Ctrl-C is the parent's to handle (it stops the pool)."""
-    global _WORKER
+    global _WORKER, _DOSSIERS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = Screener(load_rule_pack(Path(rules_dir)))
+    _DOSSIERS = dossiers
 
 
 def _screen_one(path: str) -> Outcome:
     assert _WORKER is not None, "worker not initialised"
-    return screen_path(_WORKER, path)
+    return screen_path(_WORKER, path, dossier=_DOSSIERS)
 
 
-def screen_path(screener: Screener, path: str) -> Outcome:
-    """Screen one file; every failure becomes problems, never an exception."""
+def screen_path(screener: Screener, path: str, dossier: bool = False) -> Outcome:
+    """Screen one file (and render its HTML dossier if asked); failures become problems."""
     try:
-        return Outcome(path, record=CaseRecord.of(screener.screen_file(Path(path), path)))
+        case, result = screener.screen_case_file(Path(path), path)
+        html = None
+        if dossier:
+            from screening.report.html import render_dossier
+
+            html = render_dossier(result, case, screener.pack)
+        return Outcome(path, record=CaseRecord.of(result, dossier_html=html))
     except InputError as exc:
         return Outcome(path, problems=tuple(exc.problems))
     except Exception as exc:  # one bad file must never stop a batch
@@ -75,18 +83,20 @@ def file_digest(path: str) -> str | None:
         return None
 
 
-def run(paths: Iterable[str], rules_dir: Path, jobs: int) -> Iterator[Outcome]:
+def run(
+    paths: Iterable[str], rules_dir: Path, jobs: int, dossiers: bool = False
+) -> Iterator[Outcome]:
     """Outcomes of `paths`, in their order, screened by `jobs` processes (1: in this one)."""
     if jobs <= 1:
         local = Screener(load_rule_pack(rules_dir))
         try:
             for path in paths:
-                yield screen_path(local, path)
+                yield screen_path(local, path, dossier=dossiers)
         finally:
             local.close()
         return
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(rules_dir),)) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(rules_dir), dossiers)) as pool:
         yield from pool.imap(_screen_one, paths, chunksize=CHUNK)
 
 

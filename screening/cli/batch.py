@@ -43,7 +43,19 @@ jobs_option = click.option(
     show_default=True,
     help="Results file: .sqlite/.sqlite3/.db (resumable database), .jsonl or .csv.",
 )
-def batch(paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, out: Path) -> None:
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write an HTML overview here, with each case's dossier in a folder beside it.",
+)
+def batch(
+    paths: tuple[str, ...],
+    rules_dir: Path | None,
+    jobs: int | None,
+    out: Path,
+    report: Path | None,
+) -> None:
     """Score case files, folders and globs into a results file.
 
     A file that cannot be screened is recorded as an error with its file:line reason and the
@@ -76,6 +88,7 @@ def batch(paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, out:
                 out,
                 tick=tick,
                 on_total=lambda n: progress.update(task, total=n),
+                report=report,
             )
     except InputError as exc:
         report_problems(exc.problems)
@@ -96,7 +109,7 @@ def batch(paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, out:
 @click.argument("paths", nargs=-1, required=True)
 @rules_option
 @jobs_option
-@format_option
+@format_option()
 def backtest(paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, fmt: str) -> None:
     """Compare each case's band with the band its author expects (`expected_band`).
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from screening.errors import InputError, Problem, summary_line
 from screening.loading.rulepack import RulePack, load_rule_pack
+
+FC = TypeVar("FC", bound=Callable[..., object])
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
 
@@ -52,11 +56,13 @@ def load_pack_or_exit(rules_dir: Path | None) -> RulePack:
         raise SystemExit(EXIT_INPUT) from None
 
 
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+def format_option(*extra: str) -> Callable[[FC], FC]:
+    """--format text|json|markdown, plus any formats a command adds (screen: html)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json", "markdown", *extra]),
+        default="text",
+        show_default=True,
+        help="Output format.",
+    )

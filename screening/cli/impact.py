@@ -23,7 +23,7 @@ from screening.report import impact as impact_report
     show_default=True,
     help="New rules: a rule directory or a git revision.",
 )
-@format_option
+@format_option()
 @click.option("--all", "show_all", is_flag=True, help="List unchanged cases too.")
 def impact_command(paths: tuple[str, ...], base: str, head: str, fmt: str, show_all: bool) -> None:
     """Screen PATHS (cases, folders, globs) with the base and the head rules; show the changes."""

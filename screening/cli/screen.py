@@ -19,6 +19,8 @@ from screening.cli.common import (
     rules_option,
 )
 from screening.errors import InputError, Location, Problem, display_path
+from screening.loading.rulepack import RulePack
+from screening.models.case import Case
 from screening.models.common import BANDS
 from screening.models.result import Result
 from screening.report import markdown as markdown_report
@@ -28,7 +30,7 @@ from screening.report import text as text_report
 @click.command()
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
 @rules_option
-@format_option
+@format_option("html")
 @click.option(
     "--fail-on",
     type=click.Choice(BANDS),
@@ -37,9 +39,10 @@ from screening.report import text as text_report
 )
 @click.option(
     "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     default=None,
-    help="Write the report to this file instead of standard output.",
+    help="Write the report to this file instead of standard output (html: a file, or a folder "
+    "for one page per case).",
 )
 def screen(
     cases: tuple[Path, ...], rules_dir: Path | None, fmt: str, fail_on: str | None, out: Path | None
@@ -52,34 +55,65 @@ def screen(
     from screening.screen import Screener
 
     pack = load_pack_or_exit(rules_dir)
+    if fmt == "html" and len(cases) > 1 and (out is None or not out.is_dir()):
+        report_problems(
+            [
+                Problem(
+                    Location(str(out or "-")),
+                    "--format html writes one page per "
+                    "case: with several cases, give --out an existing folder",
+                    "usage",
+                )
+            ]
+        )
+        raise SystemExit(EXIT_INPUT)
     screener = Screener(pack)
-    results: list[Result] = []
+    screened: list[tuple[Case, Result]] = []
     failed = False
     for path in cases:
         try:
-            results.append(screener.screen_file(path, display_path(path)))
+            screened.append(screener.screen_case_file(path, display_path(path)))
         except InputError as exc:
             report_problems(exc.problems)
             failed = True
-    text = _format(results, fmt, single=len(cases) == 1)
-    if out is not None:
-        try:
-            out.write_text(text if fmt != "text" else _plain(results), encoding="utf-8")
-        except OSError as exc:
-            report_problems(
-                [Problem(Location(display_path(out)), f"cannot write: {exc.strerror}", "io")]
-            )
-            raise SystemExit(EXIT_INPUT) from None
+    results = [r for _, r in screened]
+    if fmt == "html":
+        _write_html(screened, pack, out)
+    elif out is not None:
+        text = _format(results, fmt, single=len(cases) == 1)
+        _write(out, text if fmt != "text" else _plain(results))
     elif fmt == "text":
         console = Console(highlight=False, soft_wrap=False)
         for r in results:
             text_report.render(r, console)
     else:
-        click.echo(text, nl=False)
+        click.echo(_format(results, fmt, single=len(cases) == 1), nl=False)
     if failed:
         raise SystemExit(EXIT_INPUT)
     if fail_on and any(BANDS.index(r.band) >= BANDS.index(fail_on) for r in results):
         raise SystemExit(EXIT_FAIL_ON)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        report_problems(
+            [Problem(Location(display_path(path)), f"cannot write: {exc.strerror}", "io")]
+        )
+        raise SystemExit(EXIT_INPUT) from None
+
+
+def _write_html(screened: list[tuple[Case, Result]], pack: RulePack, out: Path | None) -> None:
+    """One self-contained page per case: to --out, into --out if a folder, else to stdout."""
+    from screening.report.html import render_dossier
+
+    for case, result in screened:
+        page = render_dossier(result, case, pack)
+        if out is None:
+            click.echo(page, nl=False)
+        else:
+            _write(out / f"{case.id}.html" if out.is_dir() else out, page)
 
 
 def _format(results: list[Result], fmt: str, single: bool) -> str:

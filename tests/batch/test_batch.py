@@ -172,3 +172,16 @@ def test_cli_batch_refuses_unknown_output_and_foreign_database(tmp_path: Path) -
     foreign = runner.invoke(cli, [*args, str(not_db)])
     assert foreign.exit_code == 2 and "not a results database" in foreign.stderr
     assert not_db.read_text().startswith("this is not a database")  # nothing overwritten
+
+
+def test_batch_report_writes_an_overview_and_a_dossier_per_case(
+    tmp_path: Path, corpus: Path, pack: RulePack
+) -> None:
+    report = tmp_path / "out" / "report.html"
+    report.parent.mkdir()
+    run_batch([str(corpus)], pack, 2, tmp_path / "r.jsonl", report=report)
+    pages = sorted(p.name for p in (tmp_path / "out" / "report-dossiers").iterdir())
+    assert len(pages) == 6 and "n0-port-city-concession.html" in pages
+    overview = report.read_text()
+    assert 'href="report-dossiers/n0-port-city-concession.html"' in overview
+    assert "9-broken.yaml:4:9" in overview  # the error is listed

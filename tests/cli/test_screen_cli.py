@@ -96,3 +96,17 @@ def test_committed_schemas_are_current(what: str) -> None:
         f"docs/schemas/{what}.schema.json is stale: run "
         f"`screening schema {what} > docs/schemas/{what}.schema.json`"
     )
+
+
+def test_screen_html_to_a_file_and_to_a_folder(tmp_path: Path) -> None:
+    page = tmp_path / "dossier.html"
+    assert invoke("screen", CASE, *RULES, "--format", "html", "--out", str(page))[0] == 0
+    assert "<svg" in page.read_text() and "Port City quay concession" in page.read_text()
+    quiet = str(FIXTURES / "cases" / "quiet.yaml")
+    code, _, _ = invoke("screen", CASE, quiet, *RULES, "--format", "html", "--out", str(tmp_path))
+    assert code == 0
+    assert (tmp_path / "port-city-concession.html").is_file() and (
+        tmp_path / "quiet.html"
+    ).is_file()
+    code, _, err = invoke("screen", CASE, quiet, *RULES, "--format", "html")
+    assert code == 2 and "give --out an existing folder" in err
