@@ -15,6 +15,7 @@ from screening.batch.sinks import Sink, open_sink
 from screening.errors import Problem
 from screening.loading.rulepack import RulePack
 from screening.models.result import Result
+from screening.report.html import render_batch_report
 
 
 @dataclass
@@ -116,7 +117,6 @@ class ReportWriter:
         self.results.append(outcome.result)
 
     def finish(self, errors: list[Problem]) -> None:
-        from screening.report.html import render_batch_report
 
         page = render_batch_report(self.results, [str(p) for p in errors], self.links)
         self.report.write_text(page, encoding="utf-8")

@@ -12,19 +12,9 @@ from rich.table import Table
 from screening.backtest import Backtest
 from screening.batch.job import BatchSummary
 from screening.models.common import BANDS
-from screening.models.result import Result
+from screening.report.describe import drivers
 
 TOP_RULES = 10
-TOP_DRIVERS = 3
-
-
-def drivers(result: Result) -> str:
-    """The findings that contributed most, e.g. 'near-military-site +40, … (+5 more)'."""
-    counted = [f for f in result.findings if f.counted and f.contribution]
-    text = ", ".join(f"{f.rule_id} {f.contribution:+.0f}" for f in counted[:TOP_DRIVERS])
-    if len(counted) > TOP_DRIVERS:
-        text += f" (+{len(counted) - TOP_DRIVERS} more)"
-    return text or "none"
 
 
 def render_summary(summary: BatchSummary, out: str, console: Console) -> None:

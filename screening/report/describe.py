@@ -1,4 +1,4 @@
-"""One-line descriptions of evidence, shared by every output format."""
+"""One-line descriptions of evidence and findings, shared by every output format."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ from screening.models.evidence import (
     ProximityEvidence,
     TextEvidence,
 )
+from screening.models.result import Result
 
 SNIPPET = 240
+#: Findings named when a case's score is summed up in one line.
+TOP_DRIVERS = 3
 
 
 def describe(ev: Evidence) -> str:
@@ -68,3 +71,12 @@ def _snip(text: str) -> str:
 
 def signed(value: float) -> str:
     return f"{value:+.1f}"
+
+
+def drivers(result: Result) -> str:
+    """The findings that contributed most, e.g. 'near-military-site +40, … (+5 more)'."""
+    counted = [f for f in result.findings if f.counted and f.contribution]
+    text = ", ".join(f"{f.rule_id} {f.contribution:+.0f}" for f in counted[:TOP_DRIVERS])
+    if len(counted) > TOP_DRIVERS:
+        text += f" (+{len(counted) - TOP_DRIVERS} more)"
+    return text or "none"
