@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from screening.findings import Draft
 from screening.models.common import Band
-from screening.models.result import Finding
+from screening.models.result import BandScale, Finding
 from screening.models.settings import BandThresholds
 
 
-def band_of(score: float, bands: BandThresholds) -> Band:
+def band_of(score: float, bands: BandThresholds | BandScale) -> Band:
     if score >= bands.critical:
         return "critical"
     if score >= bands.high:

@@ -10,6 +10,7 @@ from screening.models.common import BANDS
 from screening.models.result import BandScale, Finding, Result
 from screening.report.describe import signed
 from screening.report.html.highlight import CHAR_PX
+from screening.scoring import band_of
 
 #: The batch heat map shows at most this many cases (the highest scores), so it stays legible.
 HEATMAP_MAX_CASES = 60
@@ -179,12 +180,8 @@ def score_histogram(results: list[Result]) -> ColumnChart:
     bins = Counter(min(int(r.score // 10), 9) for r in results)
     scale = results[0].bands if results else BandScale(medium=25, high=50, critical=75)
     return column_chart(
-        [(f"{i * 10}", bins.get(i, 0), _band_at(i * 10 + 5, scale)) for i in range(10)]
+        [(f"{i * 10}", bins.get(i, 0), band_of(i * 10 + 5, scale)) for i in range(10)]
     )
-
-
-def _band_at(score: float, bands: BandScale) -> str:
-    return next(b for b, lo, hi in reversed(band_edges(bands)) if score >= lo)
 
 
 @dataclass(frozen=True)
