@@ -46,7 +46,8 @@ def check_engine_limits(rules: Sequence[LoadedRule]) -> list[Problem]:
             continue  # reported by the rule checks
         for conj in conjunctions:
             for lit in conj:
-                prefix: tuple[str, ...] = ()
+                # each alternative of an `$or` is its own node: a pattern is many paths
+                paths: list[tuple[str, ...]] = [()]
                 for test in literal_pattern(lit)["$and"]:
                     alts = _alternatives(test)
                     if len(alts) > MAX_VALUES:
@@ -60,9 +61,11 @@ def check_engine_limits(rules: Sequence[LoadedRule]) -> list[Problem]:
                                 subject=lr.rule.id,
                             )
                         )
-                    for alt in alts:
-                        children[prefix].setdefault(alt, lr)
-                    prefix = (*prefix, *alts)
+                        break
+                    for path in paths:
+                        for alt in alts:
+                            children[path].setdefault(alt, lr)
+                    paths = [(*path, alt) for path in paths for alt in alts][:10_000]
     for kids in children.values():
         if len(kids) > MAX_SIBLINGS:
             adders = list(dict.fromkeys(lr.rule.id for lr in kids.values()))

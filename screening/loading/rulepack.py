@@ -77,10 +77,21 @@ class RulePack:
         return by_id
 
 
+def yaml_files(folder: Path, pattern: str = "*.yaml") -> list[Path]:
+    """Regular, visible YAML files (not editor lock files, folders or broken links), sorted."""
+    return sorted(
+        p
+        for p in folder.glob(pattern)
+        if p.is_file()
+        and not p.name.startswith((".", "#"))
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts[:-1])
+    )
+
+
 def rule_files(root: Path) -> list[Path]:
     """Every rule file below `root`, in a stable order."""
     out = []
-    for path in sorted(root.rglob("*.yaml")):
+    for path in yaml_files(root, "**/*.yaml"):
         rel = path.relative_to(root)
         if len(rel.parts) < 2 or rel.parts[0] in SPECIAL_DIRS:
             continue
@@ -126,7 +137,7 @@ def check_rule_pack(root: Path, *, examples: bool = True) -> tuple[RulePack | No
     vocabulary = load(root / "vocabulary.yaml", VocabularyFile, "vocabulary")
 
     phrase_sets: dict[str, PhraseSet] = {}
-    for path in sorted((root / "phrases").glob("*.yaml")):
+    for path in yaml_files(root / "phrases"):
         pf = load(path, PhrasesFile, "phrases")
         for i, ps in enumerate(pf.phrase_sets if pf else []):
             if ps.id in phrase_sets:
@@ -182,7 +193,7 @@ def _registry(
 ) -> list:  # type: ignore[type-arg]
     items: list = []  # type: ignore[type-arg]
     seen: set[str] = set()
-    for path in sorted(folder.glob("*.yaml")):
+    for path in yaml_files(folder):
         loaded = load(path, model, key)
         for i, item in enumerate(getattr(loaded, key, None) or []):
             if item.id in seen:
@@ -202,7 +213,7 @@ def _dup(
 def pack_digest(root: Path) -> str:
     """sha256 over every YAML file of the pack (relative path and bytes), order-independent."""
     h = hashlib.sha256()
-    for path in sorted(root.rglob("*.yaml")):
+    for path in yaml_files(root, "**/*.yaml"):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(b"\0")
         h.update(path.read_bytes())

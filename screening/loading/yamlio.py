@@ -164,6 +164,16 @@ def read_yaml(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> YamlDocument:
         raise InputError([Problem(Location(shown), f"cannot read: {exc.strerror}", "io")]) from None
     if path.is_dir():
         raise InputError([Problem(Location(shown), "is a directory; expected a YAML file", "io")])
+    if not path.is_file():
+        raise InputError(
+            [
+                Problem(
+                    Location(shown),
+                    "not a regular file (a device or a pipe?); expected a YAML file",
+                    "io",
+                )
+            ]
+        )
     if size > max_bytes:
         raise InputError(
             [
@@ -175,7 +185,18 @@ def read_yaml(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> YamlDocument:
             ]
         )
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)  # the size seen by stat can lie (procfs, growing file)
+        if len(raw) > max_bytes:
+            raise InputError(
+                [
+                    Problem(
+                        Location(shown),
+                        f"file is over {max_bytes:,} bytes; expected at most {max_bytes:,} bytes",
+                        "io-size",
+                    )
+                ]
+            )
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(

@@ -69,3 +69,15 @@ def test_digest_changes_with_any_rule_byte(tmp_path: Path) -> None:
     rule = copy / "text" / "confidential.yaml"
     rule.write_text(rule.read_text().replace("weight: 25", "weight: 26"))
     assert pack_digest(copy) != before
+
+
+def test_editor_lock_files_and_folders_named_yaml_are_ignored(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import FIXTURE_PACK
+
+    copy = tmp_path / "pack"
+    shutil.copytree(FIXTURE_PACK, copy)
+    (copy / "text" / ".#confidential.yaml").symlink_to("someone@laptop.123:456")
+    (copy / "text" / "extra.yaml").mkdir()
+    assert len(load_rule_pack(copy).active_rules) == 12

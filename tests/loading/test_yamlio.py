@@ -66,3 +66,14 @@ def test_missing_file_oversized_file_and_binary_file(tmp_path: Path) -> None:
 def test_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="is a directory"):
         read_yaml(tmp_path)
+
+
+def test_devices_pipes_and_lying_sizes_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not a regular file"):
+        read_yaml(Path("/dev/zero"))
+    fifo = tmp_path / "pipe.yaml"
+    import os
+
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_yaml(fifo)
