@@ -112,3 +112,8 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def printable(text: str) -> str:
+    """Text safe to write anywhere: a file name that is not UTF-8 keeps its bytes as escapes."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

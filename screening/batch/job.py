@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -12,7 +13,8 @@ from screening import __version__
 from screening.batch.inputs import expand, shown
 from screening.batch.runner import Outcome, file_digest, run
 from screening.batch.sinks import Sink, open_sink
-from screening.errors import Problem
+from screening.errors import InputError, Location, Problem, display_path
+from screening.loading.case import MAX_CASE_BYTES
 from screening.loading.rulepack import RulePack
 from screening.models.result import Result
 from screening.report.html import render_batch_report
@@ -64,31 +66,63 @@ def run_batch(
         "arguments": {"paths": args, "jobs": jobs, "out": str(out)},
     }
     sink = open_sink(out, meta)
-    pages = ReportWriter(report) if report is not None else None
+    try:
+        pages = ReportWriter(report) if report is not None else None
+    except OSError as exc:
+        sink.close("failed", summary.counts())
+        raise InputError(
+            [
+                Problem(
+                    Location(display_path(report or out)),
+                    f"cannot write the report: {exc.strerror}",
+                    "io",
+                )
+            ]
+        ) from None
     started = time.perf_counter()
     status = "interrupted"
     try:
-        todo = list(_inputs(args, sink, summary))
+        # with a report every case is screened again: the overview shows the whole batch
+        todo = list(_inputs(args, sink, summary, skip=pages is None))
         if on_total:
             on_total(len(todo) + summary.skipped + len(summary.errors))
         for _ in range(summary.skipped + len(summary.errors)):
             if tick:
                 tick(None)
-        for outcome in run(todo, pack.root, jobs, dossiers=pages is not None):
+        for outcome in run(todo, pack, jobs, dossiers=pages is not None):
             if pages is not None:
                 pages.add(outcome)
-            if sink.write(outcome):
-                summary.add(outcome)
-            else:  # a concurrent run into the same database got there first
-                summary.skipped += 1
+            sink.write(outcome)
+            summary.add(outcome)
             if tick:
                 tick(outcome)
+        sink.flush()
         status = "completed"
+    except InputError:
+        status = "failed"
+        raise
     finally:
         summary.seconds = time.perf_counter() - started
-        sink.close(status, summary.counts())
+        with contextlib.suppress(InputError):
+            sink.flush()  # keep what was screened, also when interrupted
+        # cases a concurrent run into the same database had already written
+        summary.scored -= sink.conflicts
+        summary.skipped += sink.conflicts
+        with contextlib.suppress(InputError):
+            sink.close(status, summary.counts())
         if pages is not None:
-            pages.finish(summary.errors)
+            try:
+                pages.finish(summary.errors)
+            except OSError as exc:
+                raise InputError(
+                    [
+                        Problem(
+                            Location(display_path(pages.report)),
+                            f"cannot write the report: {exc.strerror}",
+                            "io",
+                        )
+                    ]
+                ) from None
     return summary
 
 
@@ -122,7 +156,7 @@ class ReportWriter:
         self.report.write_text(page, encoding="utf-8")
 
 
-def _inputs(args: list[str], sink: Sink, summary: BatchSummary) -> Iterator[str]:
+def _inputs(args: list[str], sink: Sink, summary: BatchSummary, skip: bool = True) -> Iterator[str]:
     """Paths still to screen; missing arguments are recorded as errors, done cases skipped."""
     for item in expand(args):
         if isinstance(item, Problem):
@@ -131,8 +165,8 @@ def _inputs(args: list[str], sink: Sink, summary: BatchSummary) -> Iterator[str]
             summary.add(outcome)
             continue
         path = shown(item)
-        if sink.resumable:
-            digest = file_digest(str(item))
+        if skip and sink.resumable:
+            digest = file_digest(str(item), MAX_CASE_BYTES)
             if digest is not None and sink.already_scored(path, digest):
                 summary.skipped += 1
                 continue

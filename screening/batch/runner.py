@@ -8,6 +8,7 @@ and then screens the files sent to it. Outcomes come back in input order, so the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -18,9 +19,10 @@ from functools import cached_property
 from pathlib import Path
 
 from screening.batch.record import CaseRecord
-from screening.errors import InputError, Location, Problem
-from screening.loading.rulepack import load_rule_pack
+from screening.errors import InputError, Location, Problem, printable
+from screening.loading.rulepack import RulePack
 from screening.models.result import Result
+from screening.report.html import render_dossier
 from screening.screen import Screener
 
 #: Files sent to a worker at a time: large enough to amortise the hand-over, small enough
@@ -43,61 +45,109 @@ class Outcome:
 
 
 _WORKER: Screener | None = None
+_WORKER_ERROR = ""
 _DOSSIERS = False
 
 
-def _init_worker(rules_dir: str, dossiers: bool) -> None:
-    """Build the worker's screener; Ctrl-C is the parent's to handle (it stops the pool)."""
-    global _WORKER, _DOSSIERS
+def _init_worker(pack: RulePack, dossiers: bool) -> None:
+    """Build the worker's screener from the pack the parent loaded (so every worker uses the
+    rules the run records, even if the files change meanwhile). Signals are the parent's to
+    handle. A failure is reported per case, not raised: a raising initialiser makes the pool
+    start replacement workers forever."""
+    global _WORKER, _WORKER_ERROR, _DOSSIERS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER = Screener(load_rule_pack(Path(rules_dir)))
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _DOSSIERS = dossiers
+    try:
+        _WORKER = Screener(pack)
+    except Exception as exc:
+        _WORKER_ERROR = f"{type(exc).__name__}: {exc}"
 
 
 def _screen_one(path: str) -> Outcome:
-    assert _WORKER is not None, "worker not initialised"
+    if _WORKER is None:
+        message = f"the worker process could not start: {_WORKER_ERROR}"
+        return Outcome(
+            printable(path), problems=(Problem(Location(printable(path)), message, "internal"),)
+        )
     return screen_path(_WORKER, path, dossier=_DOSSIERS)
 
 
 def screen_path(screener: Screener, path: str, dossier: bool = False) -> Outcome:
     """Screen one file (and render its HTML dossier if asked); failures become problems."""
+    shown = printable(path)
     try:
-        case, result = screener.screen_case_file(Path(path), path)
-        html = None
-        if dossier:
-            from screening.report.html import render_dossier
-
-            html = render_dossier(result, case, screener.pack)
-        return Outcome(path, record=CaseRecord.of(result, dossier_html=html))
+        case, result = screener.screen_case_file(Path(path), shown)
+        html = render_dossier(result, case, screener.pack) if dossier else None
+        return Outcome(shown, record=CaseRecord.of(result, dossier_html=html))
     except InputError as exc:
-        return Outcome(path, problems=tuple(exc.problems))
+        return Outcome(shown, problems=tuple(exc.problems))
     except Exception as exc:  # one bad file must never stop a batch
         message = f"internal error while screening: {type(exc).__name__}: {exc}"
-        return Outcome(path, problems=(Problem(Location(path), message, "internal"),))
+        return Outcome(shown, problems=(Problem(Location(shown), message, "internal"),))
 
 
-def file_digest(path: str) -> str | None:
+def file_digest(path: str, max_bytes: int) -> str | None:
+    """sha256 of a file, or None when it cannot be read or is too large to be a case."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        if not Path(path).is_file() or Path(path).stat().st_size > max_bytes:
+            return None
+        digest = hashlib.sha256()
+        with Path(path).open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
     except OSError:
         return None
 
 
+class _Stop:
+    """Ctrl-C and SIGTERM set a flag checked between cases, so a case is never cut in half
+    and the engine's callbacks (which swallow exceptions) never see the interrupt."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> _Stop:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+                self._previous[sig] = signal.signal(sig, self._set)
+        return self
+
+    def _set(self, _sig: int, _frame: object) -> None:
+        self.requested = True
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+
+    def __exit__(self, *_exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+
+
 def run(
-    paths: Iterable[str], rules_dir: Path, jobs: int, dossiers: bool = False
+    paths: Iterable[str], pack: RulePack, jobs: int, dossiers: bool = False
 ) -> Iterator[Outcome]:
     """Outcomes of `paths`, in their order, screened by `jobs` processes (1: in this one)."""
-    if jobs <= 1:
-        local = Screener(load_rule_pack(rules_dir))
-        try:
-            for path in paths:
-                yield screen_path(local, path, dossier=dossiers)
-        finally:
-            local.close()
-        return
-    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(rules_dir), dossiers)) as pool:
-        yield from pool.imap(_screen_one, paths, chunksize=CHUNK)
+    with _Stop() as stop:
+        if jobs <= 1:
+            local = Screener(pack)
+            try:
+                for path in paths:
+                    stop.check()
+                    yield screen_path(local, path, dossier=dossiers)
+                    stop.check()
+            finally:
+                local.close()
+            return
+        ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ctx.Pool(jobs, initializer=_init_worker, initargs=(pack, dossiers)) as pool:
+            for outcome in pool.imap(_screen_one, paths, chunksize=CHUNK):
+                stop.check()
+                yield outcome
+                stop.check()
 
 
 def default_jobs() -> int:

@@ -9,18 +9,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import io
 import json
 import sqlite3
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from screening.batch.runner import Outcome
-from screening.errors import InputError, Location, Problem, display_path
+from screening.errors import InputError, Location, Problem, display_path, printable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Results are committed at least this often (and when the run ends or is interrupted).
 COMMIT_SECONDS = 0.5
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
@@ -29,11 +32,13 @@ SUFFIXES = (*SQLITE_SUFFIXES, ".jsonl", ".csv")
 
 class Sink(Protocol):
     resumable: bool
+    conflicts: int  # cases another run had already written (SQLite only)
 
     def already_scored(self, path: str, case_digest: str) -> bool: ...
-    def write(self, outcome: Outcome) -> bool:
-        """Record the outcome; False when an identical result was already there."""
-        ...
+
+    def write(self, outcome: Outcome) -> None: ...
+
+    def flush(self) -> None: ...
 
     def close(self, status: str, counts: dict[str, int]) -> None: ...
 
@@ -85,7 +90,8 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS cases (
   case_row       INTEGER PRIMARY KEY,
   run_id         INTEGER NOT NULL REFERENCES runs(run_id),
-  path           TEXT NOT NULL,
+  path           TEXT NOT NULL,           -- absolute path of the case file
+  engine_version TEXT NOT NULL,
   case_id        TEXT NOT NULL,
   title          TEXT NOT NULL,
   case_digest    TEXT NOT NULL,
@@ -97,7 +103,7 @@ CREATE TABLE IF NOT EXISTS cases (
   outcome        TEXT,
   screened_at    TEXT NOT NULL,
   result         TEXT NOT NULL,           -- the full result as JSON
-  UNIQUE (rules_digest, case_digest, path)
+  UNIQUE (rules_digest, engine_version, case_digest, path)
 );
 CREATE TABLE IF NOT EXISTS findings (
   case_row       INTEGER NOT NULL REFERENCES cases(case_row) ON DELETE CASCADE,
@@ -130,7 +136,9 @@ class SqliteSink:
     def __init__(self, path: Path, meta: dict[str, Any]) -> None:
         self.path = path
         self.rules_digest = meta["rules_digest"]
-        self.db = sqlite3.connect(path, isolation_level=None)
+        self.engine_version = meta["engine_version"]
+        # another run may be writing: wait for its short transactions rather than fail
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=60)
         try:
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -175,44 +183,48 @@ class SqliteSink:
             ),
         )
         self.run_id = cur.lastrowid
-        self._last_commit = time.monotonic()
+        self._buffer: list[Outcome] = []
+        self._last_flush = time.monotonic()
+        self.conflicts = 0
 
     def already_scored(self, path: str, case_digest: str) -> bool:
+        """Scored before by this engine version with these rules, from this file's bytes."""
         row = self.db.execute(
-            "SELECT 1 FROM cases WHERE rules_digest = ? AND case_digest = ? AND path = ?",
-            (self.rules_digest, case_digest, path),
+            "SELECT 1 FROM cases WHERE rules_digest = ? AND case_digest = ? AND path = ? "
+            "AND engine_version = ?",
+            (self.rules_digest, case_digest, _source(path), self.engine_version),
         ).fetchone()
         return row is not None
 
-    def write(self, outcome: Outcome) -> bool:
-        """Add one case (or its errors); committed at least every COMMIT_SECONDS.
+    def write(self, outcome: Outcome) -> None:
+        """Buffer one case (or its errors); written at least every COMMIT_SECONDS.
 
-        A case is written whole or not at all; an interrupted run keeps every committed case,
-        and the next run re-scores only what was not committed.
+        Cases are written in short transactions between screenings, so another run can share
+        the database; a case is written whole or not at all; an interrupted run keeps what
+        was written, and the next run screens only the rest.
         """
-        if not self.db.in_transaction:
-            self.db.execute("BEGIN")
-        try:
-            return self._insert(outcome)
-        finally:
-            if time.monotonic() - self._last_commit >= COMMIT_SECONDS:
-                self._commit()
+        self._buffer.append(outcome)
+        if len(self._buffer) >= 200 or time.monotonic() - self._last_flush >= COMMIT_SECONDS:
+            self.flush()
 
-    def _commit(self) -> None:
-        if self.db.in_transaction:
+    def flush(self) -> None:
+        if not self._buffer:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            for outcome in self._buffer:
+                if not self._insert_case(outcome):
+                    self.conflicts += 1
             self.db.execute("COMMIT")
-        self._last_commit = time.monotonic()
-
-    def _insert(self, outcome: Outcome) -> bool:
-        self.db.execute("SAVEPOINT one_case")
-        try:
-            inserted = self._insert_case(outcome)
-        except BaseException:
-            self.db.execute("ROLLBACK TO one_case")
-            self.db.execute("RELEASE one_case")
-            raise
-        self.db.execute("RELEASE one_case")
-        return inserted
+        except sqlite3.Error as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise InputError(
+                [Problem(Location(display_path(self.path)), f"cannot write results: {exc}", "io")]
+            ) from None
+        finally:
+            self._buffer.clear()
+            self._last_flush = time.monotonic()
 
     def _insert_case(self, outcome: Outcome) -> bool:
         r = outcome.record
@@ -223,7 +235,7 @@ class SqliteSink:
                 [
                     (
                         self.run_id,
-                        p.location.path,
+                        printable(p.location.path),
                         p.location.line or None,
                         p.location.column or None,
                         p.code,
@@ -234,13 +246,14 @@ class SqliteSink:
             )
             return True
         cur = self.db.execute(
-            "INSERT INTO cases (run_id, path, case_id, title, case_digest, rules_digest, "
-            "score, band, risk_before_mitigation, expected_band, outcome, screened_at, "
-            "result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (rules_digest, case_digest, path) DO NOTHING",
+            "INSERT INTO cases (run_id, path, engine_version, case_id, title, case_digest, "
+            "rules_digest, score, band, risk_before_mitigation, expected_band, outcome, "
+            "screened_at, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (rules_digest, engine_version, case_digest, path) DO NOTHING",
             (
                 self.run_id,
-                outcome.path,
+                _source(outcome.path),
+                self.engine_version,
                 r.case_id,
                 r.title,
                 r.case_digest,
@@ -264,7 +277,7 @@ class SqliteSink:
         return True
 
     def close(self, status: str, counts: dict[str, int]) -> None:
-        self._commit()
+        self.flush()
         self.db.execute(
             "UPDATE runs SET ended_at = ?, status = ?, cases_scored = ?, cases_skipped = ?, "
             "errors = ? WHERE run_id = ?",
@@ -280,44 +293,63 @@ class SqliteSink:
         self.db.close()
 
 
-class JsonlSink:
+class _FileSink:
+    """A text output file: a write that fails (full disk, removed folder) is a located error."""
+
     resumable = False
+    conflicts = 0
 
     def __init__(self, path: Path) -> None:
-        self._file: IO[str] = path.open("w", encoding="utf-8")
+        self.path = path
+        self._file: IO[str] = path.open("w", encoding="utf-8", newline="")
 
     def already_scored(self, path: str, case_digest: str) -> bool:
         return False
 
-    def write(self, outcome: Outcome) -> bool:
+    def _write(self, text: str) -> None:
+        try:
+            self._file.write(text)
+            self._file.flush()
+        except OSError as exc:
+            raise InputError(
+                [
+                    Problem(
+                        Location(display_path(self.path)),
+                        f"cannot write results: {exc.strerror}",
+                        "io",
+                    )
+                ]
+            ) from None
+
+    def flush(self) -> None:
+        return None
+
+    def close(self, status: str, counts: dict[str, int]) -> None:
+        with contextlib.suppress(OSError):  # already reported by the write that failed
+            self._file.close()
+
+
+class JsonlSink(_FileSink):
+    def write(self, outcome: Outcome) -> None:
         if outcome.record is not None:
             line = outcome.record.result_json
         else:
-            line = json.dumps(
+            errors = [
                 {
-                    "path": outcome.path,
-                    "errors": [
-                        {
-                            "line": p.location.line or None,
-                            "column": p.location.column or None,
-                            "code": p.code,
-                            "message": p.message,
-                        }
-                        for p in outcome.problems
-                    ],
-                },
-                ensure_ascii=False,
+                    "line": p.location.line or None,
+                    "column": p.location.column or None,
+                    "code": p.code,
+                    "message": printable(p.message),
+                }
+                for p in outcome.problems
+            ]
+            line = json.dumps(
+                {"path": printable(outcome.path), "errors": errors}, ensure_ascii=False
             )
-        self._file.write(line + "\n")
-        self._file.flush()
-        return True
-
-    def close(self, status: str, counts: dict[str, int]) -> None:
-        self._file.close()
+        self._write(line + "\n")
 
 
-class CsvSink:
-    resumable = False
+class CsvSink(_FileSink):
     COLUMNS = (
         "path",
         "case_id",
@@ -333,20 +365,21 @@ class CsvSink:
     )
 
     def __init__(self, path: Path) -> None:
-        self._file: IO[str] = path.open("w", encoding="utf-8", newline="")
-        self._csv = csv.writer(self._file)
-        self._csv.writerow(self.COLUMNS)
+        super().__init__(path)
+        self._row(self.COLUMNS)
 
-    def already_scored(self, path: str, case_digest: str) -> bool:
-        return False
+    def _row(self, cells: Sequence[str]) -> None:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow([_cell(c) for c in cells])
+        self._write(buffer.getvalue())
 
-    def write(self, outcome: Outcome) -> bool:
+    def write(self, outcome: Outcome) -> None:
         r = outcome.record
         if r is None:
             error = "; ".join(str(p) for p in outcome.problems)
-            self._csv.writerow([outcome.path, "", "", "", "", "", "", "", "", "", error])
+            self._row([outcome.path, "", "", "", "", "", "", "", "", "", error])
         else:
-            self._csv.writerow(
+            self._row(
                 [
                     outcome.path,
                     r.case_id,
@@ -361,8 +394,14 @@ class CsvSink:
                     "",
                 ]
             )
-        self._file.flush()
-        return True
 
-    def close(self, status: str, counts: dict[str, int]) -> None:
-        self._file.close()
+
+def _source(path: str) -> str:
+    """The file's absolute path (resume must not depend on the working directory)."""
+    return printable(str(Path(path).absolute()))
+
+
+def _cell(text: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (case text is untrusted)."""
+    text = printable(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

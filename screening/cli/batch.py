@@ -124,7 +124,7 @@ def backtest(paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, f
             bt.errors.append(item)
         else:
             files.append(shown(item))
-    for outcome in run(files, pack.root, jobs or default_jobs()):
+    for outcome in run(files, pack, jobs or default_jobs()):
         bt.add(outcome)
     if fmt == "json":
         click.echo(backtest_json(bt), nl=False)

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -185,3 +186,40 @@ def test_batch_report_writes_an_overview_and_a_dossier_per_case(
     overview = report.read_text()
     assert 'href="report-dossiers/n0-port-city-concession.html"' in overview
     assert "9-broken.yaml:4:9" in overview  # the error is listed
+
+
+def test_csv_cells_cannot_run_as_formulas_and_odd_names_are_kept(
+    tmp_path: Path, pack: RulePack
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (
+        (CASES / "quiet.yaml")
+        .read_text()
+        .replace("title: A quiet", 'title: "=HYPERLINK(1) A quiet')
+    )
+    odd = os.fsdecode(bytes(folder) + b"/caf\xe9.yaml")
+    Path(odd).write_text(text)
+    out = tmp_path / "r.csv"
+    run_batch([str(folder)], pack, 1, out)
+    (row,) = list(csv.DictReader(out.open()))
+    assert row["title"].startswith("'=HYPERLINK")
+    assert row["path"].endswith("caf\\xe9.yaml")
+    db = tmp_path / "r.sqlite"
+    assert run_batch([str(folder)], pack, 1, db).scored == 1
+    assert (
+        sqlite3.connect(db)
+        .execute("SELECT path FROM cases")
+        .fetchone()[0]
+        .endswith("caf\\xe9.yaml")
+    )
+
+
+def test_a_report_run_screens_everything_again(
+    tmp_path: Path, corpus: Path, pack: RulePack
+) -> None:
+    db = tmp_path / "r.sqlite"
+    run_batch([str(corpus)], pack, 1, db)
+    again = run_batch([str(corpus)], pack, 1, db, report=tmp_path / "o.html")
+    assert (again.skipped, again.scored) == (6, 0)  # written before: kept once in the database
+    assert len(list((tmp_path / "o-dossiers").iterdir())) == 6
