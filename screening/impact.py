@@ -35,12 +35,17 @@ class CaseImpact:
         return result.case_id if result is not None else self.path
 
     @property
+    def complete(self) -> bool:
+        """Screened under both packs: only then can findings be compared."""
+        return self.before is not None and self.after is not None
+
+    @property
     def added(self) -> list[str]:
-        return sorted(_ids(self.after) - _ids(self.before))
+        return sorted(_ids(self.after) - _ids(self.before)) if self.complete else []
 
     @property
     def removed(self) -> list[str]:
-        return sorted(_ids(self.before) - _ids(self.after))
+        return sorted(_ids(self.before) - _ids(self.after)) if self.complete else []
 
     @property
     def band_move(self) -> int:
@@ -59,8 +64,18 @@ def resolve_rules(spec: str, stack: ExitStack, repo: Path) -> Path:
     if path.is_dir():
         return path
     try:
+        top = (
+            subprocess.run(  # the repository's rules/, from wherever the command runs
+                ["git", "-C", str(repo), "rev-parse", "--show-toplevel"],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
+            .stdout.decode()
+            .strip()
+        )
         archive = subprocess.run(
-            ["git", "-C", str(repo), "archive", "--format=tar", spec, "--", "rules"],
+            ["git", "-C", top, "archive", "--format=tar", spec, "--", "rules"],
             check=True,
             capture_output=True,
             timeout=60,

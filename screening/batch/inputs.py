@@ -16,24 +16,32 @@ from screening.errors import Location, Problem, display_path
 SUFFIXES = (".yaml", ".yml")
 
 
+def _case_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+
+
 def expand(args: Iterable[str]) -> Iterator[Path | Problem]:
-    """Case files in order, or a problem for an argument that names nothing."""
+    """Case files in order, or a problem for an argument that names none."""
     seen: set[Path] = set()
     for arg in args:
         path = Path(arg)
-        if path.is_file():
-            candidates: Iterable[Path] = [path]
-        elif path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+        if path.is_dir():
+            candidates = _case_files(path)
+        elif path.exists() or path.is_symlink():
+            candidates = [path]  # a file (or not a regular one: its reader will say why)
         else:
-            # glob.glob, not Path.glob: the pattern may be absolute
             matches = sorted(Path(m) for m in glob.glob(arg, recursive=True))  # noqa: PTH207
-            if not matches:
-                yield Problem(Location(arg), "no such file, folder or matching files", "io")
-                continue
-            candidates = [m for m in matches if m.is_file()]
+            candidates = [c for m in matches for c in (_case_files(m) if m.is_dir() else [m])]
+        if not candidates:
+            what = (
+                "no case files (*.yaml, *.yml) in this folder"
+                if path.is_dir()
+                else ("no such file, folder or matching files")
+            )
+            yield Problem(Location(arg), what, "io")
+            continue
         for candidate in candidates:
-            key = candidate.resolve()
+            key = candidate.absolute()
             if key in seen:
                 continue
             seen.add(key)

@@ -132,3 +132,6 @@ def backtest(paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, f
         click.echo(backtest_markdown(bt), nl=False)
     else:
         render_backtest(bt, Console(highlight=False))
+    if bt.errors:
+        report_problems(bt.errors)
+        raise SystemExit(EXIT_INPUT)

@@ -50,3 +50,5 @@ def impact_command(paths: tuple[str, ...], base: str, head: str, fmt: str, show_
         click.echo(impact_report.markdown(impacts, base, head, show_all), nl=False)
     else:
         click.echo(impact_report.text(impacts, base, head, show_all), nl=False)
+    if problems or any(not i.complete for i in impacts):
+        raise SystemExit(EXIT_INPUT)

@@ -103,6 +103,15 @@ def test_command(paths: tuple[Path, ...], rule_ids: tuple[str, ...], verbose: bo
     counts = {"pass": 0, "fail": 0, "error": 0, "gap": 0, "fixed": 0}
     for root in roots:
         pack = load_pack_or_exit(root)
+        unknown = sorted(set(rule_ids) - {lr.rule.id for lr in pack.rules})
+        if unknown:
+            report_problems(
+                [
+                    Problem(Location(display_path(root)), f"unknown rule '{rid}'", "usage")
+                    for rid in unknown
+                ]
+            )
+            raise SystemExit(EXIT_INPUT)
         screener = Screener(pack)
         marks = {"pass": "✓", "fail": "✗", "error": "!", "gap": "~", "fixed": "+"}
         current = ""
@@ -206,6 +215,8 @@ def show(rule_id: str, rules_dir: Path | None, cases_dir: Path) -> None:
                     fires.append(f"    {res.case_id} ({res.band}, {f.contribution:+.1f})")
         screener.close()
         out += ["", f"  fires on {len(fires)} case(s) in {display_path(cases_dir)}:", *fires]
+    else:
+        out += ["", f"  (no folder {display_path(cases_dir)}: give --cases to see where it fires)"]
     click.echo("\n".join(out))
 
 

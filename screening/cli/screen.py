@@ -39,13 +39,18 @@ from screening.report import text as text_report
 )
 @click.option(
     "--out",
-    type=click.Path(path_type=Path),
+    "out_text",
+    type=click.Path(),
     default=None,
     help="Write the report to this file instead of standard output (html: a file, or a folder "
     "for one page per case).",
 )
 def screen(
-    cases: tuple[Path, ...], rules_dir: Path | None, fmt: str, fail_on: str | None, out: Path | None
+    cases: tuple[Path, ...],
+    rules_dir: Path | None,
+    fmt: str,
+    fail_on: str | None,
+    out_text: str | None,
 ) -> None:
     """Screen one or more case files and explain every finding.
 
@@ -55,7 +60,10 @@ def screen(
     from screening.screen import Screener
 
     pack = load_pack_or_exit(rules_dir)
-    if fmt == "html" and len(cases) > 1 and (out is None or not out.is_dir()):
+    out = Path(out_text) if out_text else None
+    # a folder: one that exists, or a name written with a trailing slash
+    folder = out is not None and (out.is_dir() or (out_text or "").endswith(("/", "\\")))
+    if fmt == "html" and len(cases) > 1 and (out is None or not folder):
         report_problems(
             [
                 Problem(
@@ -78,7 +86,7 @@ def screen(
             failed = True
     results = [r for _, r in screened]
     if fmt == "html":
-        _write_html(screened, pack, out)
+        _write_html(screened, pack, out, folder)
     elif out is not None:
         text = _format(results, fmt, single=len(cases) == 1)
         _write(out, text if fmt != "text" else _plain(results))
@@ -104,16 +112,40 @@ def _write(path: Path, text: str) -> None:
         raise SystemExit(EXIT_INPUT) from None
 
 
-def _write_html(screened: list[tuple[Case, Result]], pack: RulePack, out: Path | None) -> None:
+def _write_html(
+    screened: list[tuple[Case, Result]], pack: RulePack, out: Path | None, folder: bool
+) -> None:
     """One self-contained page per case: to --out, into --out if a folder, else to stdout."""
     from screening.report.html import render_dossier
 
+    if folder and out is not None:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            report_problems(
+                [
+                    Problem(
+                        Location(display_path(out)),
+                        f"cannot create the folder: {exc.strerror}",
+                        "io",
+                    )
+                ]
+            )
+            raise SystemExit(EXIT_INPUT) from None
+    used: set[str] = set()
     for case, result in screened:
         page = render_dossier(result, case, pack)
         if out is None:
             click.echo(page, nl=False)
+        elif folder:
+            name, n = f"{case.id}.html", 1
+            while name in used:  # two files with one case id: keep both pages
+                n += 1
+                name = f"{case.id}-{n}.html"
+            used.add(name)
+            _write(out / name, page)
         else:
-            _write(out / f"{case.id}.html" if out.is_dir() else out, page)
+            _write(out, page)
 
 
 def _format(results: list[Result], fmt: str, single: bool) -> str:

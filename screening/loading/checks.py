@@ -7,6 +7,7 @@ name nothing, registry links to unknown entries. Each problem points at its line
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from collections.abc import Iterator
 from pathlib import Path
@@ -480,11 +481,11 @@ def check_phrases(pack: RulePack) -> list[Problem]:
 
 def check_references(pack: RulePack, sources: Path) -> list[Problem]:
     """Every reference names a document in `sources` and quotes it verbatim."""
-    texts = {
-        p.name: " ".join(p.read_text(encoding="utf-8").split())
-        for p in sorted(sources.glob("*"))
-        if p.is_file()
-    }
+    texts: dict[str, str] = {}
+    for p in sorted(sources.glob("*")):
+        if p.is_file():
+            with contextlib.suppress(OSError, UnicodeDecodeError):  # not a text document
+                texts[p.name] = " ".join(p.read_text(encoding="utf-8").split())
     out: list[Problem] = []
     for lr in pack.rules:
         for i, ref in enumerate(lr.rule.references):

@@ -114,6 +114,9 @@ def backtest_json(bt: Backtest) -> str:
 
 
 def render_backtest(bt: Backtest, console: Console) -> None:
+    """Agreement, confusion matrix, disagreements and rule hits (errors go to stderr)."""
+    if not bt.rows:
+        console.print("no case has an expected band: nothing to compare")
     console.print(
         f"{len(bt.rows)} cases with an expected band: agreement [bold]{bt.agreement:.0%}[/bold], "
         f"within one band {bt.within_one_band:.0%}"
@@ -151,5 +154,3 @@ def render_backtest(bt: Backtest, console: Console) -> None:
     for rule, n in sorted(bt.fired.items(), key=lambda x: (-x[1], x[0])):
         hits.add_row(rule, str(n), str(bt.counted.get(rule, 0)))
     console.print(hits)
-    for p in bt.errors:
-        console.print(f"[red]error[/red] {escape(str(p))}")

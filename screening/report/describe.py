@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from screening.models.evidence import (
     EntityEvidence,
     Evidence,
@@ -80,3 +82,11 @@ def drivers(result: Result) -> str:
     if len(counted) > TOP_DRIVERS:
         text += f" (+{len(counted) - TOP_DRIVERS} more)"
     return text or "none"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    """Case text without control characters (an ESC sequence could rewrite a terminal)."""
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text)

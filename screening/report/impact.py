@@ -18,8 +18,9 @@ def _band(r: Any) -> str:
 
 
 def changed(i: CaseImpact) -> bool:
-    return bool(
-        i.added or i.removed or i.problems or i.band_move or _score(i.before) != _score(i.after)
+    """Screened under both packs with a different score, band or findings."""
+    return i.complete and bool(
+        i.added or i.removed or i.band_move or _score(i.before) != _score(i.after)
     )
 
 
@@ -27,14 +28,14 @@ def summary(impacts: list[CaseImpact]) -> str:
     moves = Counter(f"{_band(i.before)} → {_band(i.after)}" for i in impacts if i.band_move)
     up = sum(1 for i in impacts if i.band_move > 0)
     down = sum(1 for i in impacts if i.band_move < 0)
-    errors = sum(1 for i in impacts if i.problems)
+    errors = sum(1 for i in impacts if not i.complete)
     detail = "; ".join(f"{k}: {v}" for k, v in sorted(moves.items()))
     return (
         f"{len(impacts)} cases: {up + down} changed band ({up} up, {down} down"
         + (f"; {detail}" if detail else "")
         + f"), "
         f"{sum(1 for i in impacts if changed(i)) - up - down} changed score or findings "
-        f"only, {sum(1 for i in impacts if not changed(i))} unchanged"
+        f"only, {sum(1 for i in impacts if i.complete and not changed(i))} unchanged"
         + (f", {errors} with errors" if errors else "")
     )
 
@@ -42,7 +43,7 @@ def summary(impacts: list[CaseImpact]) -> str:
 def text(impacts: list[CaseImpact], base: str, head: str, show_all: bool) -> str:
     lines = [f"impact of rules {base} → {head}"]
     for i in impacts:
-        if not show_all and not changed(i):
+        if not show_all and not changed(i) and i.complete:
             continue
         before, after = (
             f"{_score(i.before)} {_band(i.before)}",
@@ -66,7 +67,7 @@ def markdown(impacts: list[CaseImpact], base: str, head: str, show_all: bool) ->
         "|---|---:|---|---|---|",
     ]
     for i in impacts:
-        if not show_all and not changed(i):
+        if not show_all and not changed(i) and i.complete:
             continue
         arrow = "⬆️ " if i.band_move > 0 else ("⬇️ " if i.band_move < 0 else "")
         added = ", ".join(f"`{r}`" for r in i.added)

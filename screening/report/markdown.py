@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from screening.models.result import Result
-from screening.report.describe import describe, signed
+from screening.report.describe import describe, plain, signed
 
 
 def _md(text: str) -> str:
     """Escape characters that would turn case text into Markdown markup."""
-    out = text.replace("\\", "\\\\")
+    out = plain(text).replace("\\", "\\\\")
     for ch in "`*_[]<>|#":
         out = out.replace(ch, "\\" + ch)
     return " ".join(out.split())

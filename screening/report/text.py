@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
-from rich.markup import escape
+from rich.markup import escape as _escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from screening.models.result import Result
-from screening.report.describe import describe, signed
+from screening.report.describe import describe, plain, signed
+
+
+def escape(text: str) -> str:
+    """Case text for the terminal: no markup and no control characters."""
+    return _escape(plain(text))
+
 
 BAND_STYLE = {"low": "green", "medium": "yellow", "high": "dark_orange", "critical": "bold red"}
 

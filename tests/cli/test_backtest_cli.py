@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -37,3 +38,30 @@ def test_backtest_text_and_markdown() -> None:
     assert text.exit_code == 0 and "agreement 50%" in text.stdout and "quiet" in text.stdout
     md = CliRunner().invoke(cli, [*args, "--format", "markdown"])
     assert "| expected ↓ / actual → |" in md.stdout and "| quiet | medium | low |" in md.stdout
+
+
+def test_backtest_errors_go_to_stderr_and_exit_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "backtest",
+            str(FIXTURES / "cases"),
+            str(tmp_path / "x"),
+            "--rules",
+            str(FIXTURE_PACK),
+            "-j",
+            "1",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "no such file, folder or matching files" in result.stderr
+    assert "no such file" not in result.stdout
+
+
+def test_backtest_with_no_labelled_case_says_so(tmp_path: Path) -> None:
+    case = tmp_path / "c.yaml"
+    case.write_text("id: c\ntitle: t\njurisdiction: XX\n")
+    result = CliRunner().invoke(
+        cli, ["backtest", str(case), "--rules", str(FIXTURE_PACK), "-j", "1"]
+    )
+    assert "nothing to compare" in result.stdout

@@ -89,3 +89,17 @@ def test_impact_against_a_git_revision(tmp_path: Path, monkeypatch: pytest.Monke
     assert (
         missing.exit_code == 2 and "neither a rule directory nor a git revision" in missing.stderr
     )
+
+
+def test_impact_reports_a_case_that_fails_under_one_side(tmp_path: Path) -> None:
+    head = tmp_path / "head"
+    shutil.copytree(FIXTURE_PACK, head)
+    vocab = head / "vocabulary.yaml"
+    vocab.write_text(vocab.read_text().replace("  - {id: culture, label: Culture}\n", ""))
+    result = run(
+        "impact", str(FIXTURES / "cases"), "--base", str(FIXTURE_PACK), "--head", str(head)
+    )
+    assert result.exit_code == 2
+    assert "! head:" in result.stdout and "unknown sector 'culture'" in result.stdout
+    assert "- " not in result.stdout.split("quiet:")[1].split("\n")[1]  # nothing "removed"
+    assert "1 not screened under both" in result.stdout or "with errors" in result.stdout

@@ -110,3 +110,40 @@ def test_screen_html_to_a_file_and_to_a_folder(tmp_path: Path) -> None:
     ).is_file()
     code, _, err = invoke("screen", CASE, quiet, *RULES, "--format", "html")
     assert code == 2 and "give --out an existing folder" in err
+
+
+def test_two_cases_with_one_id_get_two_pages(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(Path(CASE).read_text())
+    out = tmp_path / "pages"
+    code, _, _ = invoke("screen", CASE, str(copy), *RULES, "--format", "html", "--out", f"{out}/")
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "port-city-concession-2.html",
+        "port-city-concession.html",
+    ]
+
+
+def test_control_characters_in_case_text_never_reach_the_terminal(tmp_path: Path) -> None:
+    case = tmp_path / "esc.yaml"
+    case.write_text(
+        Path(CASE)
+        .read_text()
+        .replace(
+            "title: Port City quay concession (synthetic)",
+            'title: "Port \\e[31mCity\\e]8;;http://x\\a quay"',
+        )
+    )
+    code, out, _ = invoke("screen", str(case), *RULES)
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+
+
+def test_empty_folder_and_unknown_rule_are_errors(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = invoke(
+        "batch", str(empty), *RULES, "--out", str(tmp_path / "r.jsonl"), "-j", "1"
+    )
+    assert code == 2 and "no case files (*.yaml, *.yml) in this folder" in err
+    code, _, err = invoke("rules", "test", str(FIXTURE_PACK), "--rule", "nope")
+    assert code == 2 and "unknown rule 'nope'" in err

@@ -144,9 +144,27 @@ def safe_href(link: str | None) -> str | None:
     if not link or link.startswith(("/", "\\")):
         return None
     parts = urlsplit(link)
-    if parts.scheme or parts.netloc:
+    if parts.netloc or parts.scheme.lower() in _URL_SCHEMES:
         return None
-    return quote(link, safe="/._-~")
+    return quote(link, safe="/._-~")  # 'run-T23:20.html' becomes a plain file name
+
+
+#: Schemes a browser would follow; anything else before a colon is part of a file name.
+_URL_SCHEMES = frozenset(
+    {
+        "http",
+        "https",
+        "javascript",
+        "data",
+        "file",
+        "ftp",
+        "mailto",
+        "vbscript",
+        "blob",
+        "ws",
+        "wss",
+    }
+)
 
 
 def _batch_provenance(results: list[Result]) -> dict[str, list[str]]:
