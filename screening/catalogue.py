@@ -42,7 +42,7 @@ def render_catalogue(pack: RulePack) -> str:
         lines += ["", f"## {family}"]
         for lr in sorted(families[family], key=lambda x: (-x.rule.weight, x.rule.id)):
             r = lr.rule
-            rel = lr.path.relative_to(pack.root.parent).as_posix()
+            rel = "rules/" + lr.path.relative_to(pack.root).as_posix()  # whatever its folder
             status = "" if r.status == "active" else f" ({r.status})"
             lines += [
                 "",

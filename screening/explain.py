@@ -60,9 +60,12 @@ class Explanation:
     contribution: float | None
     firings: int
     tree: Node
+    inactive: str = ""  # the rule's status when it is not active
 
     def lines(self) -> Iterator[str]:
         status = "FIRED" if self.fired else "did not fire"
+        if self.inactive:
+            status += f" (the rule is {self.inactive}: it is not compiled, so it never fires)"
         extra = f" ({self.firings} match{'es' if self.firings != 1 else ''}"
         extra += f", {self.contribution:+.1f})" if self.contribution is not None else ")"
         yield f"{self.rule_id} on {self.case_id}: {status}{extra if self.fired else ''}"
@@ -94,12 +97,13 @@ def explain(screener: Screener, case: Case, rule_id: str, result: Result) -> Exp
     context = _Context(extraction, leaves, fired, case, screener)
     tree = context.node(loaded.rule.when, negated=False)
     return Explanation(
-        rule_id,
-        case.id,
-        finding is not None,
-        finding.contribution if finding else None,
-        finding.firings if finding else 0,
-        tree,
+        rule_id=rule_id,
+        case_id=case.id,
+        fired=finding is not None,
+        contribution=finding.contribution if finding else None,
+        firings=finding.firings if finding else 0,
+        tree=tree,
+        inactive="" if loaded.rule.status == "active" else loaded.rule.status,
     )
 
 

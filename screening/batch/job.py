@@ -148,7 +148,12 @@ class ReportWriter:
         self.used.add(name)
         (self.folder / name).write_text(record.dossier_html, encoding="utf-8")
         self.links.setdefault(record.case_id, f"{self.folder.name}/{name}")
-        self.results.append(outcome.result)
+        # the overview needs scores and contributions, not evidence: keep memory small
+        slim = [
+            f.model_copy(update={"evidence": [], "explanations": [], "references": []})
+            for f in outcome.result.findings
+        ]
+        self.results.append(outcome.result.model_copy(update={"findings": slim}))
 
     def finish(self, errors: list[Problem]) -> None:
 
