@@ -117,3 +117,11 @@ def display_path(path: Path) -> str:
 def printable(text: str) -> str:
     """Text safe to write anywhere: a file name that is not UTF-8 keeps its bytes as escapes."""
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def write_failure(path: Path, what: str, exc: Exception) -> InputError:
+    """'out.csv: error: cannot write results: No space left on device [io]'."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return InputError(
+        [Problem(Location(display_path(path)), f"cannot write {what}: {reason}", "io")]
+    )

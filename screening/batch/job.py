@@ -13,7 +13,7 @@ from screening import __version__
 from screening.batch.inputs import expand, shown
 from screening.batch.runner import Outcome, file_digest, run
 from screening.batch.sinks import Sink, open_sink
-from screening.errors import InputError, Location, Problem, display_path
+from screening.errors import InputError, Problem, write_failure
 from screening.loading.case import MAX_CASE_BYTES
 from screening.loading.rulepack import RulePack
 from screening.models.result import Result
@@ -70,15 +70,7 @@ def run_batch(
         pages = ReportWriter(report) if report is not None else None
     except OSError as exc:
         sink.close("failed", summary.counts())
-        raise InputError(
-            [
-                Problem(
-                    Location(display_path(report or out)),
-                    f"cannot write the report: {exc.strerror}",
-                    "io",
-                )
-            ]
-        ) from None
+        raise write_failure(report or out, "the report", exc) from None
     started = time.perf_counter()
     status = "interrupted"
     try:
@@ -114,15 +106,7 @@ def run_batch(
             try:
                 pages.finish(summary.errors)
             except OSError as exc:
-                raise InputError(
-                    [
-                        Problem(
-                            Location(display_path(pages.report)),
-                            f"cannot write the report: {exc.strerror}",
-                            "io",
-                        )
-                    ]
-                ) from None
+                raise write_failure(pages.report, "the report", exc) from None
     return summary
 
 

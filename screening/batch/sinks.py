@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from screening.batch.runner import Outcome
-from screening.errors import InputError, Location, Problem, display_path, printable
+from screening.errors import InputError, Location, Problem, display_path, printable, write_failure
 
 SCHEMA_VERSION = 2
 #: Results are committed at least this often (and when the run ends or is interrupted).
@@ -58,9 +58,7 @@ def open_sink(path: Path, run_meta: dict[str, Any]) -> Sink:
         if suffix == ".csv":
             return CsvSink(path)
     except (OSError, sqlite3.Error) as exc:
-        raise InputError(
-            [Problem(Location(display_path(path)), f"cannot write results: {exc}", "io")]
-        ) from None
+        raise write_failure(path, "results", exc) from None
     raise InputError(
         [
             Problem(
@@ -219,9 +217,7 @@ class SqliteSink:
         except sqlite3.Error as exc:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
-            raise InputError(
-                [Problem(Location(display_path(self.path)), f"cannot write results: {exc}", "io")]
-            ) from None
+            raise write_failure(self.path, "results", exc) from None
         finally:
             self._buffer.clear()
             self._last_flush = time.monotonic()
@@ -311,15 +307,7 @@ class _FileSink:
             self._file.write(text)
             self._file.flush()
         except OSError as exc:
-            raise InputError(
-                [
-                    Problem(
-                        Location(display_path(self.path)),
-                        f"cannot write results: {exc.strerror}",
-                        "io",
-                    )
-                ]
-            ) from None
+            raise write_failure(self.path, "results", exc) from None
 
     def flush(self) -> None:
         return None

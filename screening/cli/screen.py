@@ -18,7 +18,7 @@ from screening.cli.common import (
     report_problems,
     rules_option,
 )
-from screening.errors import InputError, Location, Problem, display_path
+from screening.errors import InputError, Location, Problem, display_path, write_failure
 from screening.loading.rulepack import RulePack
 from screening.models.case import Case
 from screening.models.common import BANDS
@@ -106,9 +106,7 @@ def _write(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        report_problems(
-            [Problem(Location(display_path(path)), f"cannot write: {exc.strerror}", "io")]
-        )
+        report_problems(write_failure(path, "the report", exc).problems)
         raise SystemExit(EXIT_INPUT) from None
 
 
