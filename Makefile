@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test browser lint docs docs-check check clean
+.PHONY: demo test browser lint docs docs-check check clean golden
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or 3.12 is required (durable-rules 2.0.28 does not import on 3.13)" >&2; exit 2; }
@@ -48,6 +48,11 @@ docs-check: $(STAMP)
 	$(BIN)/screening rules catalogue --out docs/rules.md --check
 
 check: test lint
+
+# Rewrite the pinned band and score of every bundled case (tests/golden/): run on purpose
+# when a change is meant to move results, and say why in CHANGELOG.md.
+golden: $(STAMP)
+	$(BIN)/python tests/golden/golden_cases.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
