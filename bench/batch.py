@@ -21,9 +21,9 @@ from pathlib import Path
 from bench.generate import generate
 from screening.batch.job import run_batch
 from screening.batch.runner import Outcome, default_jobs
-from screening.engine import Matcher
+from screening.checks import load_rule_pack
 from screening.loading.case import load_case
-from screening.loading.rulepack import load_rule_pack
+from screening.pipeline.engine import Matcher
 from screening.signals.extract import SignalExtractor
 
 ROOT = Path(__file__).resolve().parent.parent

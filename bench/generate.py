@@ -17,7 +17,8 @@ from typing import Any, get_args
 
 import yaml
 
-from screening.loading.rulepack import RulePack, load_rule_pack
+from screening.checks import load_rule_pack
+from screening.loading.rulepack import RulePack
 from screening.models.case import Role, TransactionType
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,33 +9,27 @@ count, registry matches, shares, field values).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from screening.compile.conditions import Literal, iter_leaves
+from screening.compile.dnf import Literal
 from screening.compile.durable import DurableSession, compile_conjunction
-from screening.models.case import Case
-from screening.models.facts import Fact
-from screening.models.result import Result
-from screening.models.rule import (
+from screening.conditions.base import LeafCondition
+from screening.conditions.tree import (
     AllCondition,
     AnyCondition,
     Condition,
-    EntityCondition,
-    FieldCondition,
-    FindingCondition,
-    Leaf,
     NotCondition,
-    OwnershipCondition,
-    PartyCondition,
-    ProximityCondition,
-    TextCondition,
-    leaf_kind,
+    iter_leaves,
 )
+from screening.models.case import Case
+from screening.models.casepaths import case_values
+from screening.models.evidence import Evidence
+from screening.models.facts import Fact
+from screening.models.result import Result
+from screening.pipeline.findings import CaseEvidence
+from screening.pipeline.screen import Screener
 from screening.report.describe import describe
-from screening.screen import Screener
-from screening.signals.casefields import case_values
 from screening.signals.extract import Extraction
 
 MAX_SEEN = 8
@@ -109,7 +103,7 @@ def explain(screener: Screener, case: Case, rule_id: str, result: Result) -> Exp
 
 def _leaf_matches(cond: Condition, extraction: Extraction) -> dict[int, list[str]]:
     """id(leaf) -> ids of the facts durable-rules matched it with (finding leaves excluded)."""
-    leaves = [lf for lf in iter_leaves(cond) if not isinstance(lf, FindingCondition)]
+    leaves = [lf for lf in iter_leaves(cond) if lf.depends_on is None]
     if not leaves:
         return {}
     compiled = [
@@ -128,7 +122,9 @@ def _leaf_matches(cond: Condition, extraction: Extraction) -> dict[int, list[str
     return out
 
 
-class _Context:
+class _Context(CaseEvidence):
+    """What the condition kinds may ask about the case (their `ExplainContext`)."""
+
     def __init__(
         self,
         extraction: Extraction,
@@ -137,12 +133,23 @@ class _Context:
         case: Case,
         screener: Screener,
     ) -> None:
-        self.facts = extraction.by_id()
+        super().__init__(screener.pack, case_values(case))
         self.extraction = extraction
         self.leaves = leaves
-        self.fired = fired
+        self._fired = fired
         self.case = case
         self.screener = screener
+
+    @property
+    def facts(self) -> list[Fact]:
+        return self.extraction.facts
+
+    @property
+    def fired(self) -> set[str]:
+        return self._fired
+
+    def describe(self, evidence: Evidence) -> str:
+        return describe(evidence)
 
     def node(self, cond: Condition, negated: bool) -> Node:
         if isinstance(cond, NotCondition):
@@ -158,102 +165,45 @@ class _Context:
             return Node("all of" if isinstance(cond, AllCondition) else "any of", holds, children)
         return self.leaf(cond, negated)
 
-    def leaf(self, leaf: Leaf, negated: bool) -> Node:
-        kind = leaf_kind(leaf)
-        test = getattr(leaf, kind)
-        spec = (
-            test
-            if isinstance(test, str)
-            else json.dumps(
-                test.model_dump(by_alias=True, exclude_defaults=True), ensure_ascii=False
-            )
-        )
-        label = f"{kind} {spec}" + ("  (must be absent)" if negated else "")
-        if isinstance(leaf, FindingCondition):
-            present = leaf.finding in self.fired
-            node = Node(label, present != negated)
-            node.seen.append(f"rule {leaf.finding} {'fired' if present else 'did not fire'}")
-            return node
-        matched_ids = self.leaves.get(id(leaf), [])
-        holds = bool(matched_ids) != negated
-        node = Node(
-            label,
-            holds,
-            matched=[self._describe(self.facts[i], leaf) for i in dict.fromkeys(matched_ids)],
-        )
-        if not matched_ids:
-            node.seen = self._seen(leaf)
-        return node
+    def leaf(self, leaf: LeafCondition, negated: bool) -> Node:
+        label = f"{leaf.kind} {leaf.spec()}" + ("  (must be absent)" if negated else "")
+        verdict = leaf.verdict(self.leaves.get(id(leaf), []), negated, self)
+        return Node(label, verdict.holds, matched=verdict.matched, seen=verdict.seen)
 
-    def _describe(self, fact: Fact, leaf: Leaf) -> str:
-        if isinstance(leaf, FieldCondition):
-            return f"{leaf.field.path} = {case_values(self.case).get(leaf.field.path)}"
-        if isinstance(leaf, OwnershipCondition) and fact.ownership is not None:
-            return describe(fact.ownership)
-        return describe(fact.evidence) if fact.evidence is not None else fact.id
+    def suppressed(self, phrase_sets: set[str]) -> list[str]:
+        return [
+            f'"{s.phrase}" in {where}: not counted, {s.reason}'
+            for where, s in self.extraction.suppressed
+            if s.set_id in phrase_sets
+        ]
 
-    def _seen(self, leaf: Leaf) -> list[str]:
-        """What the case had of the kind the leaf tests, to show why it did not match."""
-        facts = self.extraction.facts
-        if isinstance(leaf, FieldCondition):
-            value = case_values(self.case).get(leaf.field.path)
-            return [f"{leaf.field.path} = {value if value is not None else '(not given)'}"]
-        if isinstance(leaf, TextCondition):
-            sets = set(leaf.text.phrases)
-            hits = [
-                describe(f.evidence)
-                for f in facts
-                if f.kind == "text_hit" and f.attrs["set"] in sets and f.evidence is not None
-            ]
-            hits = [f"{h} (in a text source this rule does not read)" for h in hits]
-            suppressed = [
-                f'"{s.phrase}" in {where}: not counted, {s.reason}'
-                for where, s in self.extraction.suppressed
-                if s.set_id in sets
-            ]
-            return hits + suppressed or [f"no phrase of {', '.join(sorted(sets))} in the case"]
-        if isinstance(leaf, ProximityCondition):
-            return self._nearest(leaf)
-        if isinstance(leaf, EntityCondition):
-            ents = [
-                describe(f.evidence) + f"; roles {', '.join(f.attrs['roles'])}"
-                for f in facts
-                if f.kind == "entity_hit" and f.evidence is not None
-            ]
-            return ents or ["no party matched any registry entity"]
-        if isinstance(leaf, OwnershipCondition | PartyCondition):
-            out = []
-            for f in facts:
-                if f.kind == "party":
-                    a = f.attrs
-                    out.append(
-                        f"{a['party']}: {a['kind']}, {a['country']}, roles "
-                        f"{', '.join(a['roles'])}, foreign {a['foreign']}, state share "
-                        f"{a['state_share']:g}%, foreign state {a['foreign_state']}"
-                    )
-            return out or ["the case has no parties"]
+    def entity_candidates(self) -> list[str]:
         return []
 
-    def _nearest(self, leaf: ProximityCondition) -> list[str]:
+    def nearest(self, tiers: dict[str, float]) -> list[str]:
+        """Per site and facility kind, the nearest facility and how it compares with the tier."""
         extractor = self.screener.extractor
         out: list[str] = []
         for site in self.case.sites:
             placed = extractor.gazetteer.place(site)
             if placed.location is None:
                 out.append(placed.note or f"site '{site.name}' has no position")
-            for kind in sorted(leaf.proximity.tiers):
-                near = [
-                    e
-                    for e in extractor.facilities.distances(placed, 10_000)
-                    if e.facility_kind == kind
-                ]
+            distances = extractor.facilities.distances(placed, 10_000)
+            for kind in sorted(tiers):
+                near = [e for e in distances if e.facility_kind == kind]
                 if near:
+                    km, tier = near[0].distance_km, tiers[kind]
+                    sign = "≤" if km <= tier else ">"
                     out.append(
                         f"site '{site.name}': nearest {kind} is {near[0].facility} at "
-                        f"{near[0].distance_km:g} km (tier {leaf.proximity.tiers[kind]:g})"
+                        f"{km:g} km {sign} tier {tier:g} km"
                     )
             for d in site.declared_nearby:
-                out.append(
+                where = (
                     f"site '{site.name}': declared {d.facility} ({d.kind}) at {d.distance_km:g} km"
                 )
+                tier_km = tiers.get(d.kind)
+                if tier_km is not None:
+                    where += f" {'≤' if d.distance_km <= tier_km else '>'} tier {tier_km:g} km"
+                out.append(where)
         return out or ["the case has no sites"]

@@ -15,11 +15,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from screening.checks import load_rule_pack
 from screening.errors import InputError, Location, Problem
-from screening.loading.rulepack import RulePack, load_rule_pack
+from screening.loading.rulepack import RulePack
 from screening.models.common import BANDS
 from screening.models.result import Result
-from screening.screen import Screener
+from screening.pipeline.screen import Screener
 
 
 @dataclass

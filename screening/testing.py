@@ -21,7 +21,7 @@ from screening.loading.rulepack import LoadedRule, RulePack
 from screening.loading.validation import problems_from
 from screening.models.case import Case
 from screening.models.rule import Example
-from screening.screen import Screener
+from screening.pipeline.screen import Screener
 
 Outcome = Literal["pass", "fail", "gap", "fixed", "error"]
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from screening.loading.rulepack import RulePack, load_rule_pack
-from screening.screen import Screener
+from screening.checks import load_rule_pack
+from screening.loading.rulepack import RulePack
+from screening.pipeline.screen import Screener
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -4,8 +4,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from screening.loading.rulepack import RulePack, load_rule_pack
-from screening.screen import Screener
+from screening.checks import load_rule_pack
+from screening.loading.rulepack import RulePack
+from screening.pipeline.screen import Screener
 from screening.testing import ExampleResult, run_examples
 from tests.conftest import FIXTURE_PACK, REAL_PACK
 

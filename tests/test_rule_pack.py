@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from screening.loading.rulepack import RulePack, load_rule_pack
+from screening.checks import load_rule_pack
+from screening.loading.rulepack import RulePack
 from tests.conftest import REAL_PACK, ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -1,9 +1,9 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from screening.findings import Draft
 from screening.models.settings import BandThresholds
-from screening.scoring import band_of, score_drafts
+from screening.pipeline.findings import Draft
+from screening.pipeline.scoring import band_of, score_drafts
 from tests.compile.test_conditions import rule
 
 
@@ -62,7 +62,8 @@ def test_score_is_bounded_and_contributions_add_up(items: list[tuple[int, set[st
 
 
 def test_templates_take_format_specs_and_show_plain_numbers() -> None:
-    from screening.findings import _Fields, render
+    from screening.pipeline.templates import TemplateFields as _Fields
+    from screening.pipeline.templates import render
 
     ns = {"proximity": _Fields({"distance_km": 1.1700000000000002, "facility": "F"})}
     assert render("{proximity.facility} at {proximity.distance_km} km", ns) == "F at 1.17 km"
@@ -70,7 +71,7 @@ def test_templates_take_format_specs_and_show_plain_numbers() -> None:
 
 
 def test_rules_cannot_test_the_expected_answer() -> None:
-    from screening.signals.casefields import case_field_paths
+    from screening.models.casepaths import case_field_paths
 
     assert "expected_band" not in case_field_paths()
     assert not any(p.startswith("outcome") for p in case_field_paths())

@@ -22,8 +22,8 @@ from screening.batch.record import CaseRecord
 from screening.errors import InputError, Location, Problem, printable
 from screening.loading.rulepack import RulePack
 from screening.models.result import Result
+from screening.pipeline.screen import Screener
 from screening.report.html import render_dossier
-from screening.screen import Screener
 
 #: Files sent to a worker at a time: large enough to amortise the hand-over, small enough
 #: to keep every core busy at the end of a batch.

@@ -9,8 +9,9 @@ from typing import TypeVar
 
 import click
 
+from screening.checks import load_rule_pack
 from screening.errors import InputError, Problem, summary_line
-from screening.loading.rulepack import RulePack, load_rule_pack
+from screening.loading.rulepack import RulePack
 
 FC = TypeVar("FC", bound=Callable[..., object])
 

@@ -10,7 +10,7 @@ from screening.cli.common import EXIT_INPUT, load_pack_or_exit, report_problems,
 from screening.errors import InputError, Location, Problem, display_path
 from screening.explain import explain
 from screening.loading.case import load_case
-from screening.screen import Screener
+from screening.pipeline.screen import Screener
 
 
 @click.command("explain")

@@ -11,6 +11,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from screening.catalogue import render_catalogue
+from screening.checks import check_rule_pack
+from screening.checks.compiles import check_compiles
+from screening.checks.text import check_phrases, check_references
 from screening.cli.common import (
     EXIT_FAIL_ON,
     EXIT_INPUT,
@@ -18,11 +21,9 @@ from screening.cli.common import (
     load_pack_or_exit,
     report_problems,
 )
-from screening.compile.verify import check_compiles
 from screening.errors import Location, Problem, Severity, display_path, summary_line
-from screening.loading.checks import check_phrases, check_references
-from screening.loading.rulepack import RulePack, check_rule_pack
-from screening.screen import Screener
+from screening.loading.rulepack import RulePack
+from screening.pipeline.screen import Screener
 from screening.testing import run_examples
 
 

@@ -57,7 +57,7 @@ def screen(
     A case that cannot be read is reported on standard error (file:line:column: what is
     wrong) and the others are still screened; the exit code is then 2.
     """
-    from screening.screen import Screener
+    from screening.pipeline.screen import Screener
 
     pack = load_pack_or_exit(rules_dir)
     out = Path(out_text) if out_text else None

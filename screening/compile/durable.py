@@ -16,127 +16,23 @@ from typing import Any
 import durable_rules_engine as dre
 from durable import engine as durable_engine
 
-from screening.compile.conditions import Conjunction, Literal
+from screening.compile.dnf import Conjunction, Literal
+from screening.conditions.base import Pattern
 from screening.models import facts as F
-from screening.models.rule import (
-    EntityCondition,
-    FieldCondition,
-    FindingCondition,
-    OwnershipCondition,
-    PartyCondition,
-    ProximityCondition,
-    TextCondition,
-)
-from screening.signals.casefields import fact_key
 
 STRATUM = "__stratum__"
 _SENTINEL_T = "__case__"
 _SENTINEL = {"all": [{"m": {"t": _SENTINEL_T}}]}
 _ABSORBER = {"all": [{"a": {"$ex": {"t": 1}}}, {"b": {"t": "__never__"}}]}
 
-Pattern = dict[str, Any]
-
 
 class EngineError(RuntimeError):
     """durable-rules reported an error for a case; the case's result cannot be trusted."""
 
 
-def _any_of(key: str, values: Sequence[Any]) -> list[Pattern]:
-    if not values:
-        return []
-    if len(values) == 1:
-        return [{key: values[0]}]
-    return [{"$or": [{key: v} for v in values]}]
-
-
-def _any_item(key: str, values: Sequence[Any]) -> list[Pattern]:
-    """The list field `key` holds at least one of `values`."""
-    if not values:
-        return []
-    tests = [{"$iany": {key: {"$i": v}}} for v in values]
-    return tests if len(tests) == 1 else [{"$or": tests}]
-
-
 def literal_pattern(lit: Literal) -> Pattern:
     """The `$and` pattern matching the fact a literal is about (type test first: P5, P8)."""
-    leaf = lit.leaf
-    tests: list[Pattern]
-    if isinstance(leaf, FieldCondition):
-        f = leaf.field
-        key = fact_key(f.path)
-        tests = [{"t": F.CASE}]
-        match f.operator:
-            case "equals":
-                tests.append({key: f.equals})
-            case "in_":
-                tests += _any_of(key, f.in_ or [])
-            case "gte" | "gt" | "lte" | "lt":
-                tests.append({f"${f.operator}": {key: getattr(f, f.operator)}})
-            case "contains":
-                tests += _any_item(key, [f.contains])
-            case "contains_any":
-                tests += _any_item(key, f.contains_any or [])
-            case "all_in":
-                alts = [{"$i": v} for v in f.all_in or []]
-                tests.append({"$iall": {key: alts[0] if len(alts) == 1 else {"$or": alts}}})
-            case "exists":
-                tests.append({"$ex" if f.exists else "$nex": {key: 1}})
-    elif isinstance(leaf, TextCondition):
-        t = leaf.text
-        tests = [
-            {"t": F.TEXT_HIT},
-            *_any_of("set", t.phrases),
-            *_any_of("source", t.in_),
-            *_any_of("doc_kind", t.document_kinds),
-        ]
-    elif isinstance(leaf, ProximityCondition):
-        p = leaf.proximity
-        tiers = [
-            {"$and": [{"facility_kind": k}, {"$lte": {"km": float(km)}}]}
-            for k, km in sorted(p.tiers.items())
-        ]
-        tests = [{"t": F.PROXIMITY}]
-        if p.basis != "any":
-            tests.append({"basis": p.basis})
-        tests.append(tiers[0] if len(tiers) == 1 else {"$or": tiers})
-    elif isinstance(leaf, EntityCondition):
-        e = leaf.entity
-        alternatives = (
-            [{"category": c} for c in e.categories]
-            + [{"entity": x} for x in e.entities]
-            + [{"$iany": {"lists": {"$i": x}}} for x in e.lists]
-        )
-        tests = [{"t": F.ENTITY_HIT}]
-        tests.append(alternatives[0] if len(alternatives) == 1 else {"$or": alternatives})
-        tests.append({"$gte": {"score": float(e.min_score)}})
-        tests += _any_item("roles", e.roles)
-    elif isinstance(leaf, OwnershipCondition):
-        o = leaf.ownership
-        tests = [{"t": F.PARTY}]
-        if o.foreign_state is not None:
-            tests.append({"foreign_state": o.foreign_state})
-        share = "foreign_state_share" if o.foreign_state else "state_share"
-        tests += [
-            *_any_of("state_country", o.state_countries),
-            {"$gte": {share: float(o.state_share_gte)}},
-            *_any_item("roles", o.roles),
-        ]
-    elif isinstance(leaf, PartyCondition):
-        p2 = leaf.party
-        tests = [{"t": F.PARTY}]
-        if p2.foreign is not None:
-            tests.append({"foreign": p2.foreign})
-        if p2.represents_foreign is not None:
-            tests.append({"represents_foreign": p2.represents_foreign})
-        tests += _any_of("kind", p2.kinds) + _any_of("country", p2.countries)
-        tests += _any_of("government_level", p2.government_levels)
-        tests += _any_item("roles", p2.roles)
-        tests += _any_item("former_office_levels", p2.former_office_levels)
-    elif isinstance(leaf, FindingCondition):
-        tests = [{"t": F.FINDING}, {"rule": leaf.finding}]
-    else:  # pragma: no cover - the model admits no other leaf
-        raise TypeError(type(leaf).__name__)
-    return {"$and": tests}
+    return lit.leaf.pattern()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from screening.errors import InputError, Location, Problem, Problems, display_path
+from screening.errors import InputError, Location, Problems, display_path
 from screening.loading.validation import validate_document
 from screening.loading.yamlio import YamlDocument, read_yaml
 from screening.models.registry import (
@@ -99,24 +99,15 @@ def rule_files(root: Path) -> list[Path]:
     return out
 
 
-def load_rule_pack(root: Path) -> RulePack:
-    """Load and check the whole pack; raise `InputError` with every error found."""
-    pack, problems = check_rule_pack(root, examples=False)
-    if pack is None or any(p.is_error for p in problems):
-        raise InputError([p for p in problems if p.is_error] or problems)
-    return pack
-
-
-def check_rule_pack(root: Path, *, examples: bool = True) -> tuple[RulePack | None, list[Problem]]:
-    """The pack (None when its settings cannot be read) and every problem, warnings included.
-
-    `examples=False` skips checking that example case files exist: screening does not need
-    them (and a rule directory taken from a git revision has no cases beside it).
-    """
+def read_rule_pack(root: Path) -> tuple[RulePack | None, Problems]:
+    """The pack's files as models (None when its settings cannot be read) and the problems
+    of reading them: YAML, schemas, duplicate registry ids. What the models mean together is
+    checked in `screening.checks`."""
     problems = Problems()
     shown = display_path(root)
     if not root.is_dir():
-        return None, [Problem(Location(shown), "no such rule directory", "io")]
+        problems.error(Location(shown), "no such rule directory", "io")
+        return None, problems
     docs: dict[str, YamlDocument] = {}
 
     def load(path: Path, model: type[M], code: str, max_bytes: int = 8 * 1024 * 1024) -> M | None:
@@ -159,7 +150,7 @@ def check_rule_pack(root: Path, *, examples: bool = True) -> tuple[RulePack | No
             rules.append(LoadedRule(rule, path, docs[str(path)]))
 
     if scoring is None or matching is None or vocabulary is None:
-        return None, problems.sorted()  # nothing can be checked against missing settings
+        return None, problems  # nothing can be checked against missing settings
     pack = RulePack(
         root=root,
         rules=rules,
@@ -173,14 +164,7 @@ def check_rule_pack(root: Path, *, examples: bool = True) -> tuple[RulePack | No
         digest=pack_digest(root),
         docs=docs,
     )
-    from screening.loading.checks import check_pack
-
-    problems.extend(check_pack(pack, examples=examples))
-    if not problems.errors:  # limits are counted over patterns that compile
-        from screening.compile.limits import check_engine_limits
-
-        problems.extend(check_engine_limits(pack.rules))
-    return pack, problems.sorted()
+    return pack, problems
 
 
 def _registry(

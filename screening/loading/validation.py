@@ -15,9 +15,9 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from screening.conditions.tree import CONDITION_KEYS
 from screening.errors import InputError, Location, Problem
 from screening.loading.yamlio import YamlDocument, YamlPath
-from screening.models.rule import CONDITION_KINDS
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -80,7 +80,7 @@ PATTERN_MEANINGS = {
     "(at most 80, starting with a letter or digit)",
 }
 
-_TAG_SEGMENTS = set(CONDITION_KINDS)  # a condition's discriminator tag repeats its key
+_TAG_SEGMENTS = set(CONDITION_KEYS)  # a condition's discriminator tag repeats its key
 
 
 def _dotted(loc: YamlPath) -> str:

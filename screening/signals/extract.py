@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from screening.compile.conditions import widest_proximity_tier
+from screening.conditions.proximity import ProximityCondition
+from screening.conditions.tree import iter_leaves
 from screening.loading.rulepack import RulePack
 from screening.models import facts as F
 from screening.models.case import Case, Party
+from screening.models.casepaths import case_fact_attrs
 from screening.models.evidence import EntityEvidence, PartyEvidence, TextEvidence
 from screening.models.facts import Fact
-from screening.signals.casefields import case_fact_attrs
 from screening.signals.entities import EntityIndex
 from screening.signals.ownership import OwnershipResolver
 from screening.signals.proximity import FacilityIndex, Gazetteer, declared_distances
@@ -40,7 +41,15 @@ class SignalExtractor:
         self.facilities = FacilityIndex(pack.facilities)
         self.min_score = pack.matching.entity_min_score
         # Facilities farther than any rule looks make facts nothing can match.
-        widest = widest_proximity_tier(pack.active_rules)
+        widest = max(
+            (
+                leaf.widest_km
+                for rule in pack.active_rules
+                for leaf in iter_leaves(rule.when)
+                if isinstance(leaf, ProximityCondition)
+            ),
+            default=0.0,
+        )
         self.search_km = min(pack.matching.proximity_search_km, widest or float("inf"))
 
     def extract(self, case: Case) -> Extraction:

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from screening.catalogue import render_catalogue
+from screening.checks import load_rule_pack
 from screening.cli import cli
-from screening.loading.rulepack import load_rule_pack
 from tests.conftest import FIXTURE_PACK, FIXTURES, REAL_PACK, ROOT
 from tests.loading.test_rulepack import BROKEN, EXPECTED
 

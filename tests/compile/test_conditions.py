@@ -2,7 +2,7 @@ from typing import Any
 
 import pytest
 
-from screening.compile.conditions import ConditionError, dependency_cycle, strata, to_dnf
+from screening.compile.dnf import ConditionError, dependency_cycle, strata, to_dnf
 from screening.models.rule import Rule
 
 

@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from screening.compile.conditions import to_dnf
+from screening.compile.dnf import to_dnf
 from screening.compile.durable import literal_pattern
-from screening.engine import Matcher
 from screening.models.facts import Fact
+from screening.pipeline.engine import Matcher
 from tests.compile.test_conditions import rule
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from screening.loading.rulepack import load_rule_pack
-from screening.screen import Screener
+from screening.checks import load_rule_pack
+from screening.pipeline.screen import Screener
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).with_name("bundled_cases.yaml")

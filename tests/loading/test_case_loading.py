@@ -89,7 +89,7 @@ def test_a_duplicate_party_id_points_at_the_second_one(tmp_path: Path, pack: Rul
 def test_a_typo_inside_a_condition_lists_that_conditions_keys(tmp_path: Path) -> None:
     import shutil
 
-    from screening.loading.rulepack import load_rule_pack
+    from screening.checks import load_rule_pack
     from tests.conftest import FIXTURE_PACK
 
     pack = tmp_path / "pack"

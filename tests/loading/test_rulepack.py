@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from screening.checks import load_rule_pack
 from screening.errors import InputError
-from screening.loading.rulepack import load_rule_pack
 from tests.conftest import FIXTURES
 
 BROKEN = FIXTURES / "broken" / "pack"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from screening.loading.rulepack import RulePack, load_rule_pack
+from screening.checks import load_rule_pack
+from screening.loading.rulepack import RulePack
 from tests.conftest import REAL_PACK
 from tests.report.htmlcheck import HOSTILE, REAL_CASES, Screened, screen_all
 

@@ -15,7 +15,7 @@ from screening.loading.case import load_case
 from screening.loading.rulepack import RulePack
 from screening.models.case import Case
 from screening.models.result import Result
-from screening.screen import Screener
+from screening.pipeline.screen import Screener
 from tests.conftest import ROOT
 
 HOSTILE = Path(__file__).with_name("hostile.yaml")

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from screening.models.common import BANDS
 from screening.models.result import BandScale, Finding, Result
+from screening.pipeline.scoring import band_of
 from screening.report.describe import signed
 from screening.report.html.highlight import CHAR_PX
-from screening.scoring import band_of
 
 #: The batch heat map shows at most this many cases (the highest scores), so it stays legible.
 HEATMAP_MAX_CASES = 60

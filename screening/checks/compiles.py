@@ -7,12 +7,12 @@ together (limits such as sibling tests under one node are pack-wide).
 
 from __future__ import annotations
 
-from screening.compile.conditions import finding_dependencies
+from screening.compile.dnf import finding_dependencies
 from screening.compile.durable import EngineError
-from screening.engine import Matcher
 from screening.errors import Location, Problem
 from screening.loading.rulepack import RulePack
 from screening.models.rule import Rule
+from screening.pipeline.engine import Matcher
 
 
 def check_compiles(pack: RulePack) -> list[Problem]:

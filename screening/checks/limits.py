@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from screening.compile.conditions import ConditionError, to_dnf
+from screening.compile.dnf import ConditionError, to_dnf
 from screening.compile.durable import literal_pattern
 from screening.errors import Problem
 

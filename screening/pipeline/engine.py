@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from screening.compile.conditions import Literal, strata, to_dnf
+from screening.compile.dnf import Literal, strata, to_dnf
 from screening.compile.durable import CompiledRule, DurableSession, compile_conjunction
 from screening.models import facts as F
 from screening.models.facts import Fact

@@ -7,15 +7,15 @@ from pathlib import Path
 
 from screening import __version__
 from screening.compile.durable import EngineError
-from screening.engine import Matcher
 from screening.errors import InputError, Location, Problem
-from screening.findings import build_drafts
 from screening.loading.case import load_case
 from screening.loading.rulepack import RulePack
 from screening.models.case import Case
+from screening.models.casepaths import case_values
 from screening.models.result import BandScale, Provenance, Result
-from screening.scoring import band_of, score_drafts
-from screening.signals.casefields import case_values
+from screening.pipeline.engine import Matcher
+from screening.pipeline.findings import build_drafts
+from screening.pipeline.scoring import band_of, score_drafts
 from screening.signals.extract import SignalExtractor
 
 

@@ -9,20 +9,17 @@ fact they depend on is in (durable-rules evaluates `$not` against facts present 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from screening.models.rule import (
+from screening.conditions.base import LeafCondition
+from screening.conditions.tree import (
     AllCondition,
     AnyCondition,
     Condition,
-    FindingCondition,
-    Leaf,
     NotCondition,
-    ProximityCondition,
-    Rule,
-    leaf_kind,
+    iter_leaves,
 )
+from screening.models.rule import Rule
 
 #: A rule may expand into at most this many conjunctions (each is one engine rule).
 MAX_CONJUNCTIONS = 32
@@ -36,56 +33,28 @@ class ConditionError(ValueError):
 class Literal:
     """A leaf, possibly negated, with the alias its evidence is known by in the explanation."""
 
-    leaf: Leaf
+    leaf: LeafCondition
     negated: bool
     alias: str
-    kind: str = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", leaf_kind(self.leaf))
+    @property
+    def kind(self) -> str:
+        return self.leaf.kind
 
 
 Conjunction = tuple[Literal, ...]
 
 
-def leaves_with_aliases(cond: Condition) -> list[tuple[Leaf, str]]:
+def leaves_with_aliases(cond: Condition) -> list[tuple[LeafCondition, str]]:
     """Every leaf in tree order with its alias (`as`, else its kind, then kind2, kind3…)."""
-    out: list[tuple[Leaf, str]] = []
+    out: list[tuple[LeafCondition, str]] = []
     counts: dict[str, int] = {}
     for leaf in iter_leaves(cond):
-        kind = leaf_kind(leaf)
+        kind = leaf.kind
         counts[kind] = counts.get(kind, 0) + 1
         alias = leaf.as_ or (kind if counts[kind] == 1 else f"{kind}{counts[kind]}")
         out.append((leaf, alias))
     return out
-
-
-def iter_leaves(cond: Condition) -> Iterable[Leaf]:
-    """Every leaf of a condition tree, in order."""
-    if isinstance(cond, AllCondition):
-        for c in cond.all:
-            yield from iter_leaves(c)
-    elif isinstance(cond, AnyCondition):
-        for c in cond.any:
-            yield from iter_leaves(c)
-    elif isinstance(cond, NotCondition):
-        yield from iter_leaves(cond.not_)
-    else:
-        yield cond
-
-
-def widest_proximity_tier(rules: Iterable[Rule]) -> float:
-    """The largest distance any proximity test of these rules looks at (0 if none)."""
-    return max(
-        (
-            km
-            for r in rules
-            for leaf in iter_leaves(r.when)
-            if isinstance(leaf, ProximityCondition)
-            for km in leaf.proximity.tiers.values()
-        ),
-        default=0.0,
-    )
 
 
 def to_dnf(rule: Rule) -> list[Conjunction]:
@@ -129,8 +98,8 @@ def finding_dependencies(rule: Rule) -> list[tuple[str, bool]]:
     out = []
     for conj in to_dnf(rule):
         for lit in conj:
-            if isinstance(lit.leaf, FindingCondition):
-                out.append((lit.leaf.finding, lit.negated))
+            if lit.leaf.depends_on is not None:
+                out.append((lit.leaf.depends_on, lit.negated))
     return out
 
 
@@ -179,8 +148,8 @@ def strata(rules: dict[str, Rule]) -> dict[str, int]:
         value = 0
         for conj in to_dnf(rule):
             for lit in conj:
-                if isinstance(lit.leaf, FindingCondition):
-                    dep = lit.leaf.finding
+                dep = lit.leaf.depends_on
+                if dep is not None:
                     if dep in rules:
                         value = max(value, level(dep) + (1 if lit.negated else 0))
                 elif lit.negated:

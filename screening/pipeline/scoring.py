@@ -13,10 +13,10 @@ Arithmetic (also in rules/README.md):
 
 from __future__ import annotations
 
-from screening.findings import Draft
 from screening.models.common import Band
 from screening.models.result import BandScale, Finding
 from screening.models.settings import BandThresholds
+from screening.pipeline.findings import Draft
 
 
 def band_of(score: float, bands: BandThresholds | BandScale) -> Band:

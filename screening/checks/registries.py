@@ -1,0 +1,77 @@
+"""Registry checks: facility kinds, entity categories, lists and owner links that exist."""
+
+from __future__ import annotations
+
+from screening.conditions.base import expected
+from screening.errors import Location, Problem
+from screening.loading.rulepack import RulePack
+
+
+def check_registries(pack: RulePack) -> list[Problem]:
+    out: list[Problem] = []
+    kinds = {k.id for k in pack.vocabulary.facility_kinds}
+    categories = {c.id for c in pack.vocabulary.entity_categories}
+    where = registry_locations(pack)
+    for fac in pack.facilities:
+        if fac.kind not in kinds:
+            out.append(
+                Problem(
+                    where.get(("facility", fac.id), Location(str(pack.root))),
+                    f"facility '{fac.id}': unknown kind '{fac.kind}'; {expected(kinds, fac.kind)}",
+                    "registry",
+                )
+            )
+    for ent in pack.entities.values():
+        loc = where.get(("entity", ent.id), Location(str(pack.root)))
+        if ent.category not in categories:
+            out.append(
+                Problem(
+                    loc,
+                    f"entity '{ent.id}': unknown category '{ent.category}'; "
+                    f"{expected(categories, ent.category)}",
+                    "registry",
+                )
+            )
+        for link in ent.owners:
+            if link.entity not in pack.entities:
+                out.append(
+                    Problem(
+                        loc,
+                        f"entity '{ent.id}': owner '{link.entity}' is not in "
+                        "the registry; expected an entity id",
+                        "registry",
+                    )
+                )
+    known_lists = {x.id for x in pack.vocabulary.lists}
+    for ent in pack.entities.values():
+        for listing in ent.lists:
+            if listing.list not in known_lists:
+                out.append(
+                    Problem(
+                        where.get(("entity", ent.id), Location(str(pack.root))),
+                        f"entity '{ent.id}': unknown list '{listing.list}'; "
+                        f"{expected(known_lists, listing.list)}",
+                        "registry",
+                    )
+                )
+    for c in pack.matching.state_categories:
+        if c not in categories:
+            out.append(
+                Problem(
+                    Location(str(pack.root / "matching.yaml")),
+                    f"state_categories: unknown category '{c}'; {expected(categories, c)}",
+                    "matching",
+                )
+            )
+    return out
+
+
+def registry_locations(pack: RulePack) -> dict[tuple[str, str], Location]:
+    out: dict[tuple[str, str], Location] = {}
+    for doc in pack.docs.values():
+        data = doc.data if isinstance(doc.data, dict) else {}
+        for key, label in (("facilities", "facility"), ("entities", "entity"), ("places", "place")):
+            for i, item in enumerate(data.get(key) or []):
+                if isinstance(item, dict) and "id" in item:
+                    out[(label, str(item["id"]))] = doc.location((key, i, "id"))
+    return out

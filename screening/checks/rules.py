@@ -1,0 +1,181 @@
+"""Checks of each rule: names, references, conditions (asked of each condition kind),
+explanation placeholders, examples, and cycles between rules."""
+
+from __future__ import annotations
+
+from screening.compile.dnf import ConditionError, dependency_cycle, leaves_with_aliases, to_dnf
+from screening.conditions import KINDS
+from screening.conditions.base import CheckContext
+from screening.conditions.tree import walk_leaves
+from screening.errors import Problem, Severity
+from screening.loading.rulepack import LoadedRule, RulePack, rule_files
+from screening.loading.yamlio import YamlPath
+from screening.pipeline.templates import template_fields
+
+
+def check_context(pack: RulePack, rule_ids: set[str]) -> CheckContext:
+    """The vocabularies and registries a rule's conditions are checked against."""
+    vocab = pack.vocabulary
+    return CheckContext(
+        facility_kinds=frozenset(k.id for k in vocab.facility_kinds),
+        entity_categories=frozenset(c.id for c in vocab.entity_categories),
+        lists=frozenset(x.id for x in vocab.lists),
+        sectors=frozenset(s.id for s in vocab.sectors),
+        phrase_sets=frozenset(pack.phrase_sets),
+        entities=frozenset(pack.entities),
+        rule_ids=frozenset(rule_ids),
+        proximity_search_km=pack.matching.proximity_search_km,
+        entity_min_score=pack.matching.entity_min_score,
+    )
+
+
+def declared_rule_ids(pack: RulePack) -> set[str]:
+    """Ids of every rule file, including those that failed schema validation."""
+    ids = {lr.rule.id for lr in pack.rules}
+    for path in rule_files(pack.root):
+        doc = pack.docs.get(str(path))
+        if doc is None:  # unreadable YAML: its id is presumed to be its file name
+            ids.add(path.stem)
+        elif isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+            ids.add(doc.data["id"])
+    return ids
+
+
+def check_rules(pack: RulePack, *, examples: bool = True) -> list[Problem]:
+    """Every rule's own problems, duplicate ids, and cycles of finding references."""
+    out: list[Problem] = []
+    rule_ids = declared_rule_ids(pack)
+    ctx = check_context(pack, rule_ids)
+    first: dict[str, LoadedRule] = {}
+    for lr in pack.rules:
+        if lr.rule.id in first:
+            prev = first[lr.rule.id]
+            out.append(
+                rule_problem(
+                    lr,
+                    ("id",),
+                    f"duplicate rule id '{lr.rule.id}' (first in "
+                    f"{prev.doc.path}:{prev.doc.location(('id',)).line})",
+                    "duplicate-id",
+                )
+            )
+            continue
+        first[lr.rule.id] = lr
+        out += _check_rule(lr, ctx, examples)
+    active = {rid: lr.rule for rid, lr in first.items() if lr.rule.status == "active"}
+    cycle = dependency_cycle(active)
+    if cycle:
+        lr = first[cycle[0]]
+        out.append(
+            rule_problem(
+                lr,
+                ("when",),
+                "finding references form a cycle: "
+                + " -> ".join(cycle)
+                + "; expected rules that depend on rules "
+                "that do not depend back",
+                "rule-cycle",
+            )
+        )
+    return out
+
+
+def rule_problem(
+    lr: LoadedRule, loc: YamlPath, message: str, code: str, severity: Severity = Severity.ERROR
+) -> Problem:
+    return Problem(lr.doc.location(loc), message, code, severity, subject=lr.rule.id)
+
+
+def _check_rule(lr: LoadedRule, ctx: CheckContext, examples: bool = True) -> list[Problem]:
+    rule = lr.rule
+    out: list[Problem] = []
+    if lr.path.stem != rule.id:
+        out.append(
+            rule_problem(
+                lr,
+                ("id",),
+                f"file is named '{lr.path.name}'; expected "
+                f"'{rule.id}.yaml' (one rule per file, named by its id)",
+                "rule-file-name",
+            )
+        )
+    if lr.path.parent.name != rule.family:
+        out.append(
+            rule_problem(
+                lr,
+                ("family",),
+                f"family '{rule.family}' but the file is in folder "
+                f"'{lr.path.parent.name}'; expected them to agree",
+                "rule-family",
+            )
+        )
+    aliases: dict[str, str] = {}
+    for leaf, path in walk_leaves(rule.when, ("when",)):
+        for where, message, code in leaf.check(ctx):
+            out.append(rule_problem(lr, (*path, *where), message, code))
+    try:
+        positive = {lit.alias for conj in to_dnf(rule) for lit in conj if not lit.negated}
+        for leaf, alias in leaves_with_aliases(rule.when):
+            if alias in positive:
+                aliases[alias] = leaf.kind
+    except ConditionError as exc:
+        out.append(rule_problem(lr, ("when",), str(exc), "rule-condition"))
+    out += _check_template(lr, aliases)
+    fires = [e for e in rule.examples if e.expect == "fire"]
+    quiet = [e for e in rule.examples if e.expect == "quiet"]
+    if not fires or not quiet:
+        missing = "example that must fire" if not fires else "near-miss example that must not fire"
+        out.append(
+            rule_problem(
+                lr,
+                ("examples",),
+                f"no {missing}; expected at least one of each",
+                "rule-examples",
+                Severity.WARNING,
+            )
+        )
+    for i, ex in enumerate(rule.examples if examples else []):
+        if isinstance(ex.case, str) and not (lr.path.parent / ex.case).is_file():
+            out.append(
+                rule_problem(
+                    lr,
+                    ("examples", i, "case"),
+                    f"example case file '{ex.case}' not found (relative to {lr.path.parent})",
+                    "rule-example",
+                )
+            )
+    return out
+
+
+def _check_template(lr: LoadedRule, aliases: dict[str, str]) -> list[Problem]:
+    try:
+        fields = template_fields(lr.rule.explanation)
+    except ValueError as exc:
+        return [rule_problem(lr, ("explanation",), f"malformed template: {exc}", "rule-template")]
+    out = []
+    for alias, name in fields:
+        if alias not in aliases:
+            known = ", ".join(sorted(aliases)) or "none"
+            out.append(
+                rule_problem(
+                    lr,
+                    ("explanation",),
+                    f"placeholder '{{{alias}}}' names no "
+                    f"matched condition; expected one of: {known}",
+                    "rule-template",
+                )
+            )
+            continue
+        model = KINDS[aliases[alias]].evidence_model
+        if name is None or name.split(".")[0] not in model.model_fields:
+            fields_ok = ", ".join(f for f in model.model_fields if f != "kind")
+            out.append(
+                rule_problem(
+                    lr,
+                    ("explanation",),
+                    f"placeholder '{{{alias}.{name}}}': "
+                    f"expected {alias}.<field> with field one of {fields_ok}",
+                    "rule-template",
+                )
+            )
+    return out

@@ -1,0 +1,102 @@
+"""`ownership`: a party's effective state share, through ownership chains, reaches a threshold.
+
+    - ownership: {state_share_gte: 25, foreign_state: true, roles: [investor]}
+
+Shares are multiplied along chains and summed per state in Python; the `party` fact carries
+the totals and the largest state holder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from pydantic import BaseModel, Field
+
+from screening.conditions.base import (
+    CheckContext,
+    EvidenceContext,
+    ExplainContext,
+    JoinKey,
+    LeafCondition,
+    LeafPath,
+    Pattern,
+    any_item,
+    any_of,
+)
+from screening.conditions.party import check_roles, party_line
+from screening.models import facts as F
+from screening.models.common import CountryCode, Slug, Strict
+from screening.models.evidence import Evidence, OwnershipEvidence
+from screening.models.facts import Fact
+
+
+class OwnershipTest(Strict):
+    """A party's effective state share (through ownership chains) reaches a threshold."""
+
+    state_share_gte: float = Field(gt=0, le=100)
+    foreign_state: bool | None = Field(
+        default=None,
+        description="True: only states other than the jurisdiction count (their shares summed).",
+    )
+    state_countries: list[CountryCode] = Field(default_factory=list)
+    roles: list[Slug] = Field(default_factory=list)
+
+
+class OwnershipCondition(LeafCondition):
+    """A party's effective state share, through ownership chains, reaches a threshold."""
+
+    kind: ClassVar[str] = "ownership"
+    fact_type: ClassVar[str] = F.PARTY
+    keys: ClassVar[tuple[JoinKey, ...]] = ("party",)
+    evidence_model: ClassVar[type[BaseModel]] = OwnershipEvidence
+
+    ownership: OwnershipTest
+
+    @property
+    def share_field(self) -> str:
+        return "foreign_state_share" if self.ownership.foreign_state else "state_share"
+
+    def tests(self) -> list[Pattern]:
+        o = self.ownership
+        out: list[Pattern] = []
+        if o.foreign_state is not None:
+            out.append({"foreign_state": o.foreign_state})
+        return [
+            *out,
+            *any_of("state_country", o.state_countries),
+            {"$gte": {self.share_field: float(o.state_share_gte)}},
+            *any_item("roles", o.roles),
+        ]
+
+    def check(self, ctx: CheckContext) -> Iterator[tuple[LeafPath, str, str]]:
+        yield from check_roles(("ownership", "roles"), self.ownership.roles)
+
+    def evidence(self, fact: Fact | None, ctx: EvidenceContext) -> Evidence | None:
+        return None if fact is None else fact.ownership
+
+    def caveats(self, evidence: Evidence) -> list[str]:
+        if isinstance(evidence, OwnershipEvidence) and any(
+            step.certainty != "reported" for path in evidence.paths for step in path
+        ):
+            return [
+                f"ownership of {evidence.party_name} rests on shares that are not all "
+                "reported exactly"
+            ]
+        return []
+
+    def describe_match(self, fact: Fact, ctx: ExplainContext) -> str:
+        if fact.ownership is not None:
+            return ctx.describe(fact.ownership)
+        return super().describe_match(fact, ctx)
+
+    def seen(self, ctx: ExplainContext) -> list[str]:
+        o = self.ownership
+        out = []
+        for fact in (f for f in ctx.facts if f.kind == F.PARTY):
+            share = float(fact.attrs[self.share_field])
+            figure = f"{self.share_field.replace('_', ' ')} {share:g}%"
+            sign = "≥" if share >= o.state_share_gte else "<"
+            line = f"{party_line(fact)} ({figure} {sign} {o.state_share_gte:g}%)"
+            out.append(line)
+        return out or ["the case has no parties"]

@@ -1,0 +1,1 @@
+"""The per-case flow: facts -> durable-rules firings -> explained findings -> score -> result."""

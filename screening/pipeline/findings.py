@@ -1,0 +1,114 @@
+"""Turn engine firings into explained findings: evidence, explanation text and caveats.
+
+What a match shows, what evidence it rests on and its caveats are the condition kind's to
+say (`screening/conditions/`); this module gathers them per rule and renders the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from screening.loading.rulepack import RulePack
+from screening.models.evidence import Evidence
+from screening.models.facts import Fact
+from screening.models.rule import Rule
+from screening.pipeline.engine import RuleFiring
+from screening.pipeline.templates import TemplateFields, render
+
+#: At most this many distinct explanation lines are shown per finding; further matches are
+#: counted, not rendered.
+MAX_EXPLANATIONS = 3
+
+
+@dataclass
+class Draft:
+    """A fired rule before scoring: what it rests on and how to say it."""
+
+    rule: Rule
+    evidence: list[Evidence] = field(default_factory=list)
+    explanations: list[str] = field(default_factory=list)
+    base_facts: set[str] = field(default_factory=set)  # case evidence (facts, fields), not findings
+    firings: int = 0
+    caveats: list[str] = field(default_factory=list)
+    unexplained: int = 0  # firings beyond those whose explanation is shown
+
+
+def sector_regimes(pack: RulePack, sectors: Any) -> list[str]:
+    """'uk-nsia: Communications' for each regime list item the sectors fall under (regime ids
+    are explained in rules/vocabulary.yaml)."""
+    by_id = {s.id: s for s in pack.vocabulary.sectors}
+    out: list[str] = []
+    for sector in sectors if isinstance(sectors, list) else []:
+        entry = by_id.get(str(sector))
+        for regime, items in sorted((entry.regimes if entry else {}).items()):
+            for item in items:
+                line = f"{regime}: {item}"
+                if line not in out:
+                    out.append(line)
+    return out
+
+
+@dataclass(frozen=True)
+class CaseEvidence:
+    """What building evidence needs from one case and the pack (conditions' EvidenceContext)."""
+
+    pack: RulePack
+    values: dict[str, Any]
+
+    def case_value(self, path: str) -> Any:
+        return self.values.get(path)
+
+    def sector_regimes(self, sectors: Any) -> list[str]:
+        return sector_regimes(self.pack, sectors)
+
+    def rule_title(self, rule_id: str) -> str:
+        other = self.pack.rule(rule_id)
+        return other.rule.title if other else rule_id
+
+
+def build_drafts(
+    pack: RulePack, firings: list[RuleFiring], facts: dict[str, Fact], case_values: dict[str, Any]
+) -> list[Draft]:
+    ctx = CaseEvidence(pack, case_values)
+    drafts: dict[str, Draft] = {}
+    seen: dict[str, set[tuple[str, str]]] = {}
+    # One fact's evidence is the same in every firing that uses it: build it once per case.
+    cache: dict[tuple[str, str], tuple[Evidence, TemplateFields] | None] = {}
+    for firing in firings:
+        loaded = pack.rule(firing.rule_id)
+        if loaded is None:  # pragma: no cover - the matcher compiles only pack rules
+            continue
+        draft = drafts.setdefault(firing.rule_id, Draft(loaded.rule))
+        draft.firings += 1
+        namespace: dict[str, Any] = {}
+        for alias, (lit, fact_id) in firing.frame.items():
+            leaf = lit.leaf
+            key = leaf.cache_key(fact_id)
+            if key not in cache:
+                built = leaf.evidence(facts.get(fact_id), ctx)
+                cache[key] = None if built is None else (built, TemplateFields(built.model_dump()))
+            entry = cache[key]
+            if entry is None:
+                continue
+            ev, fields = entry
+            namespace[alias] = fields
+            if key in seen.setdefault(firing.rule_id, set()):
+                continue
+            seen[firing.rule_id].add(key)
+            draft.evidence.append(ev)
+            base = leaf.evidence_key(fact_id, ctx)
+            if base is not None:
+                draft.base_facts.add(base)
+            draft.caveats += [c for c in leaf.caveats(ev) if c not in draft.caveats]
+        if len(draft.explanations) < MAX_EXPLANATIONS:
+            text = render(loaded.rule.explanation, namespace)
+            if text not in draft.explanations:
+                draft.explanations.append(text)
+                continue
+        draft.unexplained += 1
+    for draft in drafts.values():
+        if draft.unexplained:
+            more = draft.unexplained
+            draft.explanations.append(f"… and {more} more match{'es' if more > 1 else ''}")
+    return list(drafts.values())
