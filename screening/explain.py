@@ -110,7 +110,7 @@ def _leaf_matches(cond: Condition, extraction: Extraction) -> dict[int, list[str
         compile_conjunction(f"leaf{i}", 0, (Literal(lf, False, "x"),), 0)
         for i, lf in enumerate(leaves)
     ]
-    session = DurableSession(compiled, on_fire=lambda _sid, _name: None)
+    session = DurableSession(compiled, on_fire=lambda _sid, _name, _frame: None)
     try:
         firings = session.run_case("explain", [f.message("explain") for f in extraction.facts], 0)
     finally:

@@ -3,10 +3,17 @@ explanation placeholders, examples, and cycles between rules."""
 
 from __future__ import annotations
 
-from screening.compile.dnf import ConditionError, dependency_cycle, leaves_with_aliases, to_dnf
+from screening.compile.dnf import (
+    ConditionError,
+    carried_keys,
+    dependency_cycle,
+    leaves_with_aliases,
+    to_dnf,
+)
+from screening.compile.joins import plan_joins
 from screening.conditions import KINDS
-from screening.conditions.base import CheckContext
-from screening.conditions.tree import walk_leaves
+from screening.conditions.base import CheckContext, JoinKey
+from screening.conditions.tree import Condition, walk_leaves
 from screening.errors import Problem, Severity
 from screening.loading.rulepack import LoadedRule, RulePack, rule_files
 from screening.loading.yamlio import YamlPath
@@ -46,6 +53,7 @@ def check_rules(pack: RulePack, *, examples: bool = True) -> list[Problem]:
     out: list[Problem] = []
     rule_ids = declared_rule_ids(pack)
     ctx = check_context(pack, rule_ids)
+    carried = _carried(pack)
     first: dict[str, LoadedRule] = {}
     for lr in pack.rules:
         if lr.rule.id in first:
@@ -61,7 +69,7 @@ def check_rules(pack: RulePack, *, examples: bool = True) -> list[Problem]:
             )
             continue
         first[lr.rule.id] = lr
-        out += _check_rule(lr, ctx, examples)
+        out += _check_rule(lr, ctx, carried, examples)
     active = {rid: lr.rule for rid, lr in first.items() if lr.rule.status == "active"}
     cycle = dependency_cycle(active)
     if cycle:
@@ -86,7 +94,21 @@ def rule_problem(
     return Problem(lr.doc.location(loc), message, code, severity, subject=lr.rule.id)
 
 
-def _check_rule(lr: LoadedRule, ctx: CheckContext, examples: bool = True) -> list[Problem]:
+def _carried(pack: RulePack) -> dict[str, tuple[JoinKey, ...]]:
+    """The join keys each rule's findings carry (empty when conditions cannot expand)."""
+    rules = {lr.rule.id: lr.rule for lr in pack.rules}
+    try:
+        return carried_keys(rules)
+    except ConditionError:
+        return {}  # the rule at fault is reported by its own check
+
+
+def _check_rule(
+    lr: LoadedRule,
+    ctx: CheckContext,
+    carried: dict[str, tuple[JoinKey, ...]],
+    examples: bool = True,
+) -> list[Problem]:
     rule = lr.rule
     out: list[Problem] = []
     if lr.path.stem != rule.id:
@@ -114,12 +136,16 @@ def _check_rule(lr: LoadedRule, ctx: CheckContext, examples: bool = True) -> lis
         for where, message, code in leaf.check(ctx):
             out.append(rule_problem(lr, (*path, *where), message, code))
     try:
-        positive = {lit.alias for conj in to_dnf(rule) for lit in conj if not lit.negated}
+        conjunctions = to_dnf(rule)
+        positive = {lit.alias for conj in conjunctions for lit in conj if not lit.negated}
         for leaf, alias in leaves_with_aliases(rule.when):
             if alias in positive:
                 aliases[alias] = leaf.kind
+        for conj in conjunctions:
+            plan_joins(conj, {lit.alias: lit.alias for lit in conj}, carried)
     except ConditionError as exc:
-        out.append(rule_problem(lr, ("when",), str(exc), "rule-condition"))
+        where = _leaf_path(rule.when, exc.alias) if exc.alias else ("when",)
+        out.append(rule_problem(lr, where, str(exc), "rule-condition"))
     out += _check_template(lr, aliases)
     fires = [e for e in rule.examples if e.expect == "fire"]
     quiet = [e for e in rule.examples if e.expect == "quiet"]
@@ -145,6 +171,14 @@ def _check_rule(lr: LoadedRule, ctx: CheckContext, examples: bool = True) -> lis
                 )
             )
     return out
+
+
+def _leaf_path(when: Condition, alias: str) -> YamlPath:
+    """Where the leaf known by `alias` is in the rule's YAML (its `same` key, when it joins)."""
+    aliases = [a for _, a in leaves_with_aliases(when)]
+    paths = dict(zip(aliases, walk_leaves(when, ("when",)), strict=True))
+    leaf, path = paths.get(alias, (None, ("when",)))
+    return (*path, "same") if leaf is not None and leaf.same else path
 
 
 def _check_template(lr: LoadedRule, aliases: dict[str, str]) -> list[Problem]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from screening.conditions.base import LeafCondition
+from screening.conditions.base import JOIN_KEYS, JoinKey, LeafCondition
 from screening.conditions.tree import (
     AllCondition,
     AnyCondition,
@@ -26,7 +26,11 @@ MAX_CONJUNCTIONS = 32
 
 
 class ConditionError(ValueError):
-    """A rule's condition cannot be compiled; the message says why."""
+    """A rule's condition cannot be compiled; the message says why (and at which leaf)."""
+
+    def __init__(self, message: str, alias: str | None = None) -> None:
+        super().__init__(message)
+        self.alias = alias
 
 
 @dataclass(frozen=True)
@@ -160,3 +164,32 @@ def strata(rules: dict[str, Rule]) -> dict[str, int]:
     for rid in rules:
         level(rid)
     return memo
+
+
+def carried_keys(rules: dict[str, Rule]) -> dict[str, tuple[JoinKey, ...]]:
+    """The join keys each rule's findings can carry, whichever alternative fired.
+
+    An alternative carries the keys of its positive leaves and of its joins (the link facts
+    of a join carry its key); a finding leaf carries what its rule carries. A finding keeps
+    a key at run time only where its facts agree on one value (`engine.finding_keys`).
+    """
+    memo: dict[str, tuple[JoinKey, ...]] = {}
+
+    def of(rid: str) -> tuple[JoinKey, ...]:
+        if rid not in memo:
+            memo[rid] = ()  # a cycle is reported by the checks; carry nothing through it
+            per_alternative = []
+            for conj in to_dnf(rules[rid]):
+                keys: set[JoinKey] = set()
+                for lit in conj:
+                    if lit.negated:
+                        continue
+                    dep = lit.leaf.depends_on
+                    keys.update(of(dep) if dep in rules else () if dep else lit.leaf.keys)
+                    keys.update(lit.leaf.same)
+                per_alternative.append(keys)
+            common = set.intersection(*per_alternative) if per_alternative else set()
+            memo[rid] = tuple(k for k in JOIN_KEYS if k in common)
+        return memo[rid]
+
+    return {rid: of(rid) for rid in rules}

@@ -9,7 +9,7 @@ low-level `assert_facts` call, and a host with no background threads.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,8 @@ import durable_rules_engine as dre
 from durable import engine as durable_engine
 
 from screening.compile.dnf import Conjunction, Literal
-from screening.conditions.base import Pattern
+from screening.compile.joins import plan_joins
+from screening.conditions.base import JoinKey, Pattern
 from screening.models import facts as F
 
 STRATUM = "__stratum__"
@@ -45,20 +46,33 @@ class CompiledRule:
     literals: dict[str, Literal]  # durable alias -> the positive literal it matched
 
 
-def compile_conjunction(rule_id: str, index: int, conj: Conjunction, stratum: int) -> CompiledRule:
+def compile_conjunction(
+    rule_id: str,
+    index: int,
+    conj: Conjunction,
+    stratum: int,
+    carried: Mapping[str, tuple[JoinKey, ...]] | None = None,
+) -> CompiledRule:
+    """One alternative of a rule as a durable rule: its patterns in join order, with links."""
     items: list[Pattern] = []
     literals: dict[str, Literal] = {}
     if stratum > 0:
         items.append({"s": {"$and": [{"t": STRATUM}, {"level": stratum}]}})
     elif not any(not lit.negated for lit in conj):
         items.append({"c": {"t": F.CASE}})
-    for i, lit in enumerate(conj):
-        name = f"a{i}"
+    names = {lit.alias: f"a{i}" for i, lit in enumerate(conj) if not lit.negated}
+    plan = plan_joins(conj, names, carried or {})
+    for i, lit in enumerate(plan.order):
+        items += [{name: pattern} for name, pattern in plan.links.get(i, [])]
+        pattern = literal_pattern(lit)
+        # Correlation tests go right after the type test: durable-rules ignores a join
+        # reference that follows a nested `$and`/`$or` (reproduced in tests/compile/test_joins.py).
+        pattern["$and"][1:1] = plan.tests.get(i, [])
         if lit.negated:
-            items.append({f"{name}$not": literal_pattern(lit)})
+            items.append({f"n{i}$not": pattern})
         else:
-            items.append({name: literal_pattern(lit)})
-            literals[name] = lit
+            items.append({names[lit.alias]: pattern})
+            literals[names[lit.alias]] = lit
     # dist 0: two tests may be met by the same fact ("a municipality" and "a signatory").
     spec = {"all": items, "dist": 0}
     return CompiledRule(f"{rule_id}|{index}", rule_id, spec, literals)
@@ -72,6 +86,7 @@ class _QuietHost(durable_engine.Host):  # type: ignore[misc]
 
 
 Firing = tuple[str, dict[str, str]]  # (durable rule name, durable alias -> fact id)
+Frame = dict[str, dict[str, Any]]  # durable alias -> the matched fact as the engine holds it
 
 
 class DurableSession:
@@ -79,7 +94,9 @@ class DurableSession:
 
     _counter = 0
 
-    def __init__(self, rules: Sequence[CompiledRule], on_fire: Callable[[str, str], None]) -> None:
+    def __init__(
+        self, rules: Sequence[CompiledRule], on_fire: Callable[[str, str, Frame], None]
+    ) -> None:
         DurableSession._counter += 1
         self.name = f"screening{DurableSession._counter}"
         self._host = _QuietHost()
@@ -97,11 +114,11 @@ class DurableSession:
 
     def _action(self, name: str) -> Callable[[Any], None]:
         def act(c: Any) -> None:  # exactly one parameter: durable treats two as async
-            frame = {alias: fact["id"] for alias, fact in (c._m or {}).items()}
+            matched: Frame = dict(c._m or {})
             sid = c.s.sid
-            self._hits[sid].append((name, frame))
+            self._hits[sid].append((name, {alias: fact["id"] for alias, fact in matched.items()}))
             self._asserter = c
-            self._on_fire(sid, name)
+            self._on_fire(sid, name, matched)
             self._asserter = None
 
         return act

@@ -12,6 +12,7 @@ The contexts are protocols so this package stays below the layers that implement
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol
@@ -26,6 +27,8 @@ Pattern = dict[str, Any]
 #: A path inside the leaf's YAML mapping, e.g. ("proximity", "tiers", "naval_base").
 LeafPath = tuple[str | int, ...]
 #: The keys facts can be joined on: the same document, the same site, the same party.
+#: A fact carries a key as an attribute of that name; `link` facts tie a party to the
+#: documents it signed and the sites it holds, so a party can be joined with either.
 JoinKey = Literal["document", "site", "party"]
 JOIN_KEYS: tuple[JoinKey, ...] = ("document", "site", "party")
 
@@ -118,6 +121,11 @@ class LeafCondition(Strict):
     evidence_model: ClassVar[type[BaseModel]]
 
     as_: Slug | None = Field(default=None, alias="as")
+    same: dict[JoinKey, Slug] = Field(
+        default_factory=dict,
+        description="Join: this fact is about the same document, site or party as the fact "
+        "matched by the named condition (its alias), e.g. {document: muni}.",
+    )
 
     model_config = Strict.model_config | {"populate_by_name": True}
 
@@ -126,14 +134,14 @@ class LeafCondition(Strict):
         return getattr(self, self.kind)
 
     def spec(self) -> str:
-        """The test as the rule author wrote it, for labels."""
+        """The test as the rule author wrote it (and its joins), for labels."""
         test = self.test
+        text = str(test)
         if isinstance(test, BaseModel):
-            import json
-
             data = test.model_dump(by_alias=True, exclude_defaults=True)
-            return json.dumps(data, ensure_ascii=False)
-        return str(test)
+            text = json.dumps(data, ensure_ascii=False)
+        joins = ", ".join(f"same {key} as {alias}" for key, alias in self.same.items())
+        return f"{text} ({joins})" if joins else text
 
     # --- compiling ---------------------------------------------------------------------
     def tests(self) -> list[Pattern]:

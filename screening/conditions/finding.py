@@ -13,9 +13,11 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 from screening.conditions.base import (
+    JOIN_KEYS,
     CheckContext,
     EvidenceContext,
     ExplainContext,
+    JoinKey,
     LeafCondition,
     LeafPath,
     Pattern,
@@ -33,6 +35,8 @@ class FindingCondition(LeafCondition):
 
     kind: ClassVar[str] = "finding"
     fact_type: ClassVar[str] = F.FINDING
+    # A finding carries each key its firing's facts agree on (pipeline.engine.finding_keys).
+    keys: ClassVar[tuple[JoinKey, ...]] = JOIN_KEYS
     evidence_model: ClassVar[type[BaseModel]] = FindingEvidence
 
     finding: Slug

@@ -33,7 +33,7 @@ _BRANCHES: dict[str, type[Strict]] = {"all": AllCondition, "any": AnyCondition, 
 #: Every key a condition mapping may have (besides `as` and a leaf's join options).
 CONDITION_KEYS: tuple[str, ...] = (*_BRANCHES, *KINDS)
 _MODELS: dict[str, type[Strict]] = {**_BRANCHES, **KINDS}
-_LEAF_OPTIONS = frozenset({"as"})
+_LEAF_OPTIONS = frozenset({"as", "same"})
 
 
 def _condition_key(value: Any) -> str | None:
@@ -59,7 +59,7 @@ else:
             custom_error_type="condition_kind",
             custom_error_message=(
                 f"expected a mapping with exactly one of {', '.join(CONDITION_KEYS)} "
-                "(and optionally 'as')"
+                "(and optionally 'as' and 'same')"
             ),
         ),
     ]

@@ -20,13 +20,14 @@ from screening.models.evidence import (
 )
 
 #: Fact type tags (`t`) the compiler may refer to.
-CASE, TEXT_HIT, PROXIMITY, ENTITY_HIT, PARTY, FINDING = (
+CASE, TEXT_HIT, PROXIMITY, ENTITY_HIT, PARTY, FINDING, LINK = (
     "case",
     "text_hit",
     "proximity",
     "entity_hit",
     "party",
     "finding",
+    "link",
 )
 
 FactEvidence = (

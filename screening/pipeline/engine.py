@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from screening.compile.dnf import Literal, strata, to_dnf
-from screening.compile.durable import CompiledRule, DurableSession, compile_conjunction
+from screening.compile.dnf import Literal, carried_keys, strata, to_dnf
+from screening.compile.durable import CompiledRule, DurableSession, Frame, compile_conjunction
+from screening.conditions.base import JOIN_KEYS
 from screening.models import facts as F
 from screening.models.facts import Fact
 from screening.models.rule import Rule
@@ -27,12 +28,27 @@ def compile_rules(rules: list[Rule]) -> tuple[list[CompiledRule], int]:
     """Every rule as engine rules (one per alternative of its condition) and the top stratum."""
     by_id = {r.id: r for r in rules}
     levels = strata(by_id)
+    carried = carried_keys(by_id)
     compiled = [
-        compile_conjunction(r.id, i, conj, levels[r.id])
+        compile_conjunction(r.id, i, conj, levels[r.id], carried)
         for r in rules
         for i, conj in enumerate(to_dnf(r))
     ]
     return compiled, max(levels.values(), default=0)
+
+
+def finding_keys(frame: Frame) -> dict[str, str]:
+    """The document, site and party a firing rests on, where its facts agree on one.
+
+    A compound rule can then join this finding with others on the same key: a finding about
+    two different parties carries no party, one about a single document carries it.
+    """
+    out: dict[str, str] = {}
+    for key in JOIN_KEYS:
+        values = {str(fact[key]) for fact in frame.values() if fact.get(key) is not None}
+        if len(values) == 1:
+            out[key] = values.pop()
+    return out
 
 
 class Matcher:
@@ -45,12 +61,15 @@ class Matcher:
         self._session = DurableSession(compiled, self._on_fire)
         self._cases = 0
 
-    def _on_fire(self, sid: str, name: str) -> None:
+    def _on_fire(self, sid: str, name: str, frame: Frame) -> None:
+        """Assert the rule's finding once per case and per join keys it rests on."""
         rule_id = self._by_name[name].rule_id
-        if (sid, rule_id) not in self._finding_asserted:
-            self._finding_asserted.add((sid, rule_id))
+        keys = finding_keys(frame)
+        fact_id = "finding:" + "|".join([rule_id, *(f"{k}={v}" for k, v in keys.items())])
+        if (sid, fact_id) not in self._finding_asserted:
+            self._finding_asserted.add((sid, fact_id))
             self._session.assert_from_action(
-                {"t": F.FINDING, "rule": rule_id, "id": f"finding:{rule_id}", "sid": sid}
+                {"t": F.FINDING, "rule": rule_id, **keys, "id": fact_id, "sid": sid}
             )
 
     def match(self, facts: list[Fact]) -> list[RuleFiring]:

@@ -32,6 +32,26 @@ class Extraction:
         return {f.id: f for f in self.facts}
 
 
+def site_key(index: int) -> str:
+    """The join key of the case's site at `index` (sites have names, not ids)."""
+    return f"site{index + 1}"
+
+
+def links(case: Case) -> list[Fact]:
+    """`link` facts tying a party to each document it signed, so joins can cross them.
+
+    "A municipality and a foreign central body sign the same agreement" is two party facts
+    joined through two links that share a document.
+    """
+    out: list[Fact] = []
+    for doc in case.documents:
+        signed = {p.id for s in doc.signatories if (p := case.party(s.party)) is not None}
+        for party_id in sorted(signed):
+            attrs = {"party": party_id, "document": doc.id, "relation": "signatory"}
+            out.append(Fact(f"link:{doc.id}:{party_id}", F.LINK, attrs))
+    return out
+
+
 class SignalExtractor:
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
@@ -57,6 +77,7 @@ class SignalExtractor:
         self._text(case, out)
         self._proximity(case, out)
         self._parties(case, out)
+        out.facts += links(case)
         return out
 
     def _text(self, case: Case, out: Extraction) -> None:
@@ -80,6 +101,8 @@ class SignalExtractor:
                 attrs = {"set": hit.set_id, "source": source, "phrase": hit.phrase}
                 if doc_kind:
                     attrs["doc_kind"] = doc_kind
+                if doc_id:
+                    attrs["document"] = doc_id  # join key: the same document
                 out.facts.append(
                     Fact(
                         f"text:{n}",
@@ -102,7 +125,7 @@ class SignalExtractor:
 
     def _proximity(self, case: Case, out: Extraction) -> None:
         n = 0
-        for site in case.sites:
+        for index, site in enumerate(case.sites):
             placed = self.gazetteer.place(site)
             if placed.location is None and placed.note:
                 out.notices.append(placed.note)
@@ -115,6 +138,7 @@ class SignalExtractor:
                     "km": ev.distance_km,
                     "basis": ev.basis,
                     "facility": ev.facility_id or ev.facility,
+                    "site": site_key(index),  # join key: the same site
                 }
                 out.facts.append(Fact(f"prx:{n}", F.PROXIMITY, attrs, ev))
 
