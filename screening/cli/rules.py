@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -21,8 +22,10 @@ from screening.cli.common import (
     load_pack_or_exit,
     report_problems,
 )
+from screening.compile.listing import compiled_json, compiled_lines
 from screening.errors import Location, Problem, Severity, display_path, summary_line
 from screening.loading.rulepack import RulePack
+from screening.pipeline.engine import compile_rules
 from screening.pipeline.screen import Screener
 from screening.testing import run_examples
 
@@ -39,6 +42,26 @@ def _pack_root(path: Path) -> Path:
         if (candidate / "scoring.yaml").is_file():
             return candidate
     return path
+
+
+@rules.command("compile")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="The rulesets as durable-rules JSON.")
+def compile_command(rules_dir: Path | None, as_json: bool) -> None:
+    """Print the durable-rules rulesets the active rules compile to.
+
+    Each YAML rule becomes one engine rule per alternative of its condition (`any` expands);
+    the listing shows each pattern, the links and correlations of its joins, and the
+    stratum marker of rules that test absence.
+    """
+    pack = load_pack_or_exit(rules_dir or default_rules_dir())
+    compiled, _ = compile_rules(pack.active_rules)
+    rulesets = [("screening", compiled)]
+    if as_json:
+        click.echo(json.dumps(compiled_json(rulesets), indent=2, ensure_ascii=False))
+        return
+    for line in compiled_lines(rulesets):
+        click.echo(line)
 
 
 @rules.command()

@@ -1,5 +1,7 @@
 """The only module that knows durable-rules: patterns, ruleset JSON and the per-case session.
 
+"The field guide" here and elsewhere is docs/durable-rules-notes.md (pitfalls P1-P22).
+
 Follows the field guide's per-case pattern: facts (never events), one session per case,
 a sentinel rule and fact so every session runs an action (a session that ran none segfaults
 in `delete_state`), an absorber so an unmatched fact does not fail the whole batch, the
