@@ -206,7 +206,7 @@ def test_validate_locates_a_bad_join_at_its_same_key(tmp_path: Any) -> None:
 
     from click.testing import CliRunner
 
-    from screening.cli import main
+    from screening.cli import cli
     from tests.conftest import FIXTURE_PACK
 
     pack_dir = Path(tmp_path) / "pack"
@@ -216,7 +216,7 @@ def test_validate_locates_a_bad_join_at_its_same_key(tmp_path: Any) -> None:
         "      as: counterpart\n", "      as: counterpart\n      same: {document: cty}\n"
     )
     target.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(main, ["rules", "validate", str(pack_dir)])
+    result = CliRunner().invoke(cli, ["rules", "validate", str(pack_dir)])
     assert result.exit_code == 2
     line = next(ln for ln in result.output.splitlines() if "joins 'cty'" in ln)
     assert line.split(":")[1:3] == ["12", "13"]  # the `same:` line, not the rule's `when`
