@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from screening.compile.dnf import Literal
+from screening.compile.dnf import Literal, leaves_with_aliases
 from screening.compile.durable import DurableSession, compile_conjunction
 from screening.conditions.base import LeafCondition
 from screening.conditions.tree import (
@@ -90,6 +90,17 @@ def explain(screener: Screener, case: Case, rule_id: str, result: Result) -> Exp
     finding = next((f for f in result.findings if f.rule_id == rule_id), None)
     context = _Context(extraction, leaves, fired, case, screener)
     tree = context.node(loaded.rule.when, negated=False)
+    joins = [
+        f"{leaf.kind} {alias}: same {key} as {target}"
+        for leaf, alias in leaves_with_aliases(loaded.rule.when)
+        for key, target in leaf.same.items()
+    ]
+    if joins and tree.holds and finding is None and loaded.rule.status == "active":
+        # Each condition is met on its own, but not by facts about one document/site/party.
+        tree = Node("all of", False, [tree, Node("joined: " + "; ".join(joins), False)])
+        tree.children[1].seen.append(
+            "no combination of the matched facts shares what the joins name"
+        )
     return Explanation(
         rule_id=rule_id,
         case_id=case.id,
@@ -107,7 +118,10 @@ def _leaf_matches(cond: Condition, extraction: Extraction) -> dict[int, list[str
     if not leaves:
         return {}
     compiled = [
-        compile_conjunction(f"leaf{i}", 0, (Literal(lf, False, "x"),), 0)
+        # each leaf on its own, its joins left out: they are reported for the whole rule
+        compile_conjunction(
+            f"leaf{i}", 0, (Literal(lf.model_copy(update={"same": {}}), False, "x"),), 0
+        )
         for i, lf in enumerate(leaves)
     ]
     session = DurableSession(compiled, on_fire=lambda _sid, _name, _frame: None)

@@ -103,3 +103,29 @@ def test_impact_reports_a_case_that_fails_under_one_side(tmp_path: Path) -> None
     assert "! head:" in result.stdout and "unknown sector 'culture'" in result.stdout
     assert "- " not in result.stdout.split("quiet:")[1].split("\n")[1]  # nothing "removed"
     assert "1 not screened under both" in result.stdout or "with errors" in result.stdout
+
+
+def test_explain_says_when_each_condition_holds_but_the_join_does_not(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(FIXTURE_PACK, pack)
+    rule = pack / "compound" / "municipal-central-confidential.yaml"
+    rule.write_text(
+        rule.read_text(encoding="utf-8")
+        .replace("      as: counterpart\n", "      as: counterpart\n      same: {document: city}\n")
+        .replace(
+            "    - text: {phrases: [confidentiality]}\n",
+            "    - text: {phrases: [confidentiality]}\n      same: {party: city}\n",
+        ),
+        encoding="utf-8",
+    )
+    apart = str(FIXTURES / "joins" / "signed-apart.yaml")
+    together = str(FIXTURES / "joins" / "signed-together.yaml")
+    result = run("explain", apart, "municipal-central-confidential", "--rules", str(pack))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "did not fire" in lines[0]
+    assert any("✓ party" in x and "same document as city" in x for x in lines)
+    assert any("✗ joined: party counterpart: same document as city" in x for x in lines)
+    fired = run("explain", together, "municipal-central-confidential", "--rules", str(pack))
+    assert "FIRED" in fired.stdout.splitlines()[0]
+    assert "✗ joined" not in fired.stdout
