@@ -27,6 +27,8 @@ STRATUM = "__stratum__"
 _SENTINEL_T = "__case__"
 _SENTINEL = {"all": [{"m": {"t": _SENTINEL_T}}]}
 _ABSORBER = {"all": [{"a": {"$ex": {"t": 1}}}, {"b": {"t": "__never__"}}]}
+#: The rules every ruleset carries besides the pack's (they count against its limits).
+HELPERS: dict[str, dict[str, Any]] = {"__sentinel": _SENTINEL, "__absorber": _ABSORBER}
 
 
 class EngineError(RuntimeError):
@@ -105,8 +107,7 @@ class DurableSession:
         self._hits: dict[str, list[Firing]] = {}
         self._on_fire = on_fire
         ruleset: dict[str, Any] = {r.name: dict(r.spec, run=self._action(r.name)) for r in rules}
-        ruleset["__sentinel"] = dict(_SENTINEL, run=_noop)
-        ruleset["__absorber"] = dict(_ABSORBER, run=_noop)
+        ruleset.update({name: dict(spec, run=_noop) for name, spec in HELPERS.items()})
         try:
             self._host.register_rulesets({self.name: ruleset})
         except Exception as exc:  # durable raises its own error type for bad rulesets

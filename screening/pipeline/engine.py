@@ -1,15 +1,27 @@
 """Matching stage: compile the pack onto durable-rules once, then match each case's facts.
 
-durable-rules decides what fires. A rule that fires asserts a `finding` fact (once per case)
-so compound rules can join on it within the same call (forward chaining).
+durable-rules decides what fires. A rule that fires asserts a `finding` fact (once per case
+and join keys) so compound rules can join on it: within the same call (forward chaining) or,
+when the pack is split into several rulesets, in the rulesets that run after it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from screening.compile.dnf import Literal, carried_keys, strata, to_dnf
-from screening.compile.durable import CompiledRule, DurableSession, Frame, compile_conjunction
+from screening.compile.dnf import Literal, carried_keys, finding_dependencies, strata, to_dnf
+from screening.compile.durable import (
+    HELPERS,
+    STRATUM,
+    CompiledRule,
+    DurableSession,
+    EngineError,
+    Frame,
+    compile_conjunction,
+)
+from screening.compile.shards import OversizedRule, partition
 from screening.conditions.base import JOIN_KEYS
 from screening.models import facts as F
 from screening.models.facts import Fact
@@ -52,48 +64,92 @@ def finding_keys(frame: Frame) -> dict[str, str]:
 
 
 class Matcher:
-    """A compiled rule pack on one durable-rules ruleset; one isolated session per case."""
+    """A compiled rule pack on durable-rules, one isolated session per ruleset and case.
+
+    A large pack overflows the fixed tables of one durable-rules ruleset (error 303, heap
+    corruption, hangs: docs/durable-rules-limits.md), so the pack is split into rulesets that
+    each stay under every limit (`compile.shards`), run in order within a case. Every finding
+    a ruleset asserts is carried into the later ones as a fact, so a compound rule sees the
+    findings of rules in earlier rulesets (they come first in dependency order).
+    """
 
     def __init__(self, rules: list[Rule]) -> None:
         compiled, self.max_stratum = compile_rules(rules)
         self._by_name = {c.name: c for c in compiled}
+        by_id = {r.id: r for r in rules}
+        levels = strata(by_id)
+        depends = {r.id: [dep for dep, _ in finding_dependencies(r)] for r in rules}
+        try:
+            self.shards = partition(compiled, depends, HELPERS)
+        except OversizedRule as exc:
+            raise EngineError(f"rules too large for any durable-rules ruleset: {exc}") from exc
+        self._top = [max(levels[rid] for rid in shard.rule_ids) for shard in self.shards]
         self._finding_asserted: set[tuple[str, str]] = set()
-        self._session = DurableSession(compiled, self._on_fire)
+        self._carried: dict[str, list[dict[str, Any]]] = {}
+        self._sessions: list[DurableSession] = []
+        try:
+            for i, shard in enumerate(self.shards):
+                members = [self._by_name[name] for name in shard.names]
+                self._sessions.append(DurableSession(members, self._fire_in(i)))
+        except EngineError:
+            self.close()
+            raise
         self._cases = 0
 
-    def _on_fire(self, sid: str, name: str, frame: Frame) -> None:
-        """Assert the rule's finding once per case and per join keys it rests on."""
+    def _fire_in(self, shard: int) -> Callable[[str, str, Frame], None]:
+        def on_fire(sid: str, name: str, frame: Frame) -> None:
+            self._on_fire(shard, sid, name, frame)
+
+        return on_fire
+
+    def _on_fire(self, shard: int, sid: str, name: str, frame: Frame) -> None:
+        """Assert the rule's finding once per case and per join keys it rests on, and keep it
+        for the rulesets that come later."""
         rule_id = self._by_name[name].rule_id
         keys = finding_keys(frame)
         fact_id = "finding:" + "|".join([rule_id, *(f"{k}={v}" for k, v in keys.items())])
         if (sid, fact_id) not in self._finding_asserted:
             self._finding_asserted.add((sid, fact_id))
-            self._session.assert_from_action(
-                {"t": F.FINDING, "rule": rule_id, **keys, "id": fact_id, "sid": sid}
-            )
+            fact = {"t": F.FINDING, "rule": rule_id, **keys, "id": fact_id, "sid": sid}
+            self._carried[sid].append(fact)
+            self._sessions[shard].assert_from_action(dict(fact))
 
     def match(self, facts: list[Fact]) -> list[RuleFiring]:
-        """Assert one case's facts in a fresh session; return every firing, in engine order."""
+        """Assert one case's facts in a fresh session of each ruleset, in order; return every
+        firing, in engine order."""
         self._cases += 1
         sid = str(self._cases)
+        base = [f.message(sid) for f in facts]
+        carried = self._carried[sid] = []
+        raw: list[tuple[str, dict[str, str]]] = []
         try:
-            raw = self._session.run_case(sid, [f.message(sid) for f in facts], self.max_stratum)
+            for shard, session, top in zip(self.shards, self._sessions, self._top, strict=True):
+                messages = [m for m in [*base, *carried] if _wanted(shard.kinds, m)]
+                if not messages and shard.kinds is not None and STRATUM not in shard.kinds:
+                    continue  # nothing in the case can reach this ruleset's rules
+                raw += session.run_case(sid, [dict(m) for m in messages], top)
         finally:
             self._finding_asserted = {k for k in self._finding_asserted if k[0] != sid}
-        firings = []
-        for name, frame in raw:
-            compiled = self._by_name[name]
-            firings.append(
-                RuleFiring(
-                    compiled.rule_id,
-                    {
-                        compiled.literals[alias].alias: (compiled.literals[alias], fact_id)
-                        for alias, fact_id in frame.items()
-                        if alias in compiled.literals
-                    },
-                )
-            )
-        return firings
+            del self._carried[sid]
+        return [self._firing(name, frame) for name, frame in raw]
+
+    def _firing(self, name: str, frame: dict[str, str]) -> RuleFiring:
+        compiled = self._by_name[name]
+        return RuleFiring(
+            compiled.rule_id,
+            {
+                compiled.literals[alias].alias: (compiled.literals[alias], fact_id)
+                for alias, fact_id in frame.items()
+                if alias in compiled.literals
+            },
+        )
 
     def close(self) -> None:
-        self._session.close()
+        for session in self._sessions:
+            session.close()
+        self._sessions = []
+
+
+def _wanted(kinds: frozenset[str] | None, message: dict[str, Any]) -> bool:
+    """Whether a ruleset testing these fact types can use this fact at all."""
+    return kinds is None or message.get("t") in kinds
