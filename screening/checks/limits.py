@@ -1,85 +1,72 @@
-"""Refuse rule packs that would crash or hang durable-rules (field guide P8 and P9).
+"""Refuse the rules durable-rules cannot run in any ruleset (docs/durable-rules-limits.md).
 
-The engine's alpha network gives every distinct test under one node a slot: more than 64
-siblings that one fact can reach corrupt its fixed stack (a segfault), and 512 fill a hash
-bucket (a hang). Each pattern is a path of tests starting with its fact type; the paths of
-the whole pack form a tree, and no node may have more children than the engine takes.
+The engine's tables have fixed sizes. Tables shared by the whole pack (sibling tests under
+one test, patterns ending on one test, tests one fact leaves pending, rules per ruleset)
+are kept under their limits by splitting the pack into several rulesets
+(`compile.shards`), so no pack is refused for its size. What splitting cannot fix is one
+rule that overflows a table on its own: a list of values so long that its alternatives
+overflow a table, a condition expanding into too many nested tests, a rule joining more than
+16 facts. Those are located at the condition that overflows when it can be told apart, else
+at the rule's `when`.
 """
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from screening.compile.dnf import ConditionError, to_dnf
-from screening.compile.durable import literal_pattern
+from screening.compile.alpha import LIMITS, AlphaNetwork
+from screening.compile.dnf import ConditionError, leaves_with_aliases, to_dnf
+from screening.compile.durable import HELPERS, literal_pattern
+from screening.compile.shards import oversized
+from screening.conditions.tree import walk_leaves
 from screening.errors import Problem
+from screening.loading.yamlio import YamlPath
+from screening.pipeline.engine import compile_rules
 
 if TYPE_CHECKING:
     from screening.loading.rulepack import LoadedRule
-
-#: Distinct tests one node may have (the engine breaks above 64; a margin is kept).
-MAX_SIBLINGS = 60
-#: Values one test may list (alternatives are siblings too; the engine hangs at 512).
-MAX_VALUES = 100
-
-
-def _alternatives(test: dict[str, Any]) -> list[str]:
-    """A test as the engine's sibling slots it takes (an `$or` takes one per alternative)."""
-    if set(test) == {"$or"}:
-        return [json.dumps(alt, sort_keys=True) for alt in test["$or"]]
-    return [json.dumps(test, sort_keys=True)]
+    from screening.models.rule import Rule
 
 
 def check_engine_limits(rules: Sequence[LoadedRule]) -> list[Problem]:
-    problems: list[Problem] = []
-    # node -> its distinct child tests in first-seen order, with the rule that added each
-    children: dict[tuple[str, ...], dict[str, LoadedRule]] = defaultdict(dict)
-    for lr in rules:
-        if lr.rule.status != "active":
-            continue
-        try:
-            conjunctions = to_dnf(lr.rule)
-        except ConditionError:
-            continue  # reported by the rule checks
-        for conj in conjunctions:
-            for lit in conj:
-                # each alternative of an `$or` is its own node: a pattern is many paths
-                paths: list[tuple[str, ...]] = [()]
-                for test in literal_pattern(lit)["$and"]:
-                    alts = _alternatives(test)
-                    if len(alts) > MAX_VALUES:
-                        problems.append(
-                            Problem(
-                                lr.doc.location(("when",)),
-                                f"a {lit.kind} test lists {len(alts)} values; expected at most "
-                                f"{MAX_VALUES} (the rules engine hangs on long lists: use a "
-                                "phrase set, a registry category or several rules)",
-                                "rule-engine-limit",
-                                subject=lr.rule.id,
-                            )
-                        )
-                        break
-                    for path in paths:
-                        for alt in alts:
-                            children[path].setdefault(alt, lr)
-                    paths = [(*path, alt) for path in paths for alt in alts][:10_000]
-    for kids in children.values():
-        if len(kids) > MAX_SIBLINGS:
-            adders = list(dict.fromkeys(lr.rule.id for lr in kids.values()))
-            culprit = list(kids.values())[MAX_SIBLINGS]  # the rule whose test crossed the limit
-            ids = ", ".join(adders[:6])
-            more = f" and {len(adders) - 6} more" if len(adders) > 6 else ""
+    """One located error per active rule that no ruleset can hold, saying what overflows."""
+    active = [lr for lr in rules if lr.rule.status == "active"]
+    try:
+        compiled, _ = compile_rules([lr.rule for lr in active])
+    except ConditionError:
+        return []  # reported by the rule checks
+    too_big = oversized(compiled, HELPERS, LIMITS)
+    problems = []
+    for lr in active:
+        reasons = too_big.get(lr.rule.id)
+        if reasons:
             problems.append(
                 Problem(
-                    culprit.doc.location(("when",)),
-                    f"{len(kids)} different tests follow the same test across the pack "
-                    f"({ids}{more}); expected at most {MAX_SIBLINGS}, or the rules engine crashes: "
-                    "reuse the same thresholds and values across rules",
+                    lr.doc.location(_culprit(lr.rule)),
+                    "durable-rules cannot run this rule, even alone in a ruleset: "
+                    + "; ".join(reasons)
+                    + " (split the rule into several, or shorten its lists of values)",
                     "rule-engine-limit",
-                    subject=culprit.rule.id,
+                    subject=lr.rule.id,
                 )
             )
     return problems
+
+
+def _culprit(rule: Rule) -> YamlPath:
+    """The condition whose own pattern overflows a table, else the rule's `when`."""
+    paths = {
+        alias: path
+        for (_, alias), (_, path) in zip(
+            leaves_with_aliases(rule.when), walk_leaves(rule.when, ("when",)), strict=True
+        )
+    }
+    for conj in to_dnf(rule):
+        for lit in conj:
+            net = AlphaNetwork(LIMITS)
+            for spec in HELPERS.values():
+                net.add(spec)
+            if net.add({"all": [{"a": literal_pattern(lit)}]}):
+                return paths.get(lit.alias, ("when",))
+    return ("when",)

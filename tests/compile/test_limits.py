@@ -1,4 +1,9 @@
-"""Packs that would crash (64+ sibling tests) or hang (512+ alternatives) the engine are refused."""
+"""`rules validate` refuses only what no durable-rules ruleset can hold.
+
+A pack whose rules together overflow one ruleset (64 thresholds under one test, the stack
+of pending tests) is split into rulesets and runs; a single rule whose own list overflows a
+table is refused, located at its file and line.
+"""
 
 import shutil
 from pathlib import Path
@@ -7,6 +12,9 @@ import pytest
 
 from screening.checks import load_rule_pack
 from screening.errors import InputError
+from screening.models.case import Case
+from screening.pipeline.engine import Matcher
+from screening.signals.extract import SignalExtractor
 from tests.conftest import FIXTURE_PACK
 
 RULE = """\
@@ -34,13 +42,28 @@ def _pack(tmp_path: Path, rules: list[tuple[str, str, str]]) -> Path:
     return pack
 
 
-def test_too_many_distinct_thresholds_are_refused(tmp_path: Path) -> None:
-    pack = _pack(tmp_path, [("transaction.stake_percent", "gte", str(i)) for i in range(64)])
-    with pytest.raises(InputError) as info:
-        load_rule_pack(pack)
-    (problem,) = info.value.problems
-    assert "different tests follow the same test across the pack" in problem.message
-    assert "/field/limit-" in problem.location.path and problem.location.line == 7
+def test_many_distinct_thresholds_are_split_into_rulesets_and_all_fire(tmp_path: Path) -> None:
+    """64 thresholds one fact passes at once overflow one ruleset's stack (error 303 or a
+    crash); split, every one of them fires on durable-rules."""
+    pack = load_rule_pack(
+        _pack(tmp_path, [("transaction.stake_percent", "gte", str(i)) for i in range(64)])
+    )
+    case = Case.model_validate(
+        {
+            "id": "c",
+            "title": "t",
+            "jurisdiction": "XX",
+            "transaction": {"type": "acquisition", "stake_percent": 70},
+        }
+    )
+    facts = SignalExtractor(pack).extract(case).facts
+    matcher = Matcher(pack.active_rules)
+    try:
+        assert len(matcher.shards) >= 2
+        fired = {f.rule_id for f in matcher.match(facts)}
+    finally:
+        matcher.close()
+    assert {f"limit-{i}" for i in range(64)} <= fired
 
 
 def test_the_same_threshold_in_many_rules_is_fine(tmp_path: Path) -> None:
@@ -48,8 +71,19 @@ def test_the_same_threshold_in_many_rules_is_fine(tmp_path: Path) -> None:
     assert len(load_rule_pack(pack).active_rules) == 12 + 80
 
 
-def test_a_very_long_list_is_refused(tmp_path: Path) -> None:
+def test_a_rule_whose_own_list_overflows_a_table_is_refused_at_its_line(tmp_path: Path) -> None:
     values = "[" + ", ".join(f"v{i}" for i in range(600)) + "]"
     pack = _pack(tmp_path, [("title", "in", values)])
-    with pytest.raises(InputError, match="lists 600 values; expected at most 100"):
+    with pytest.raises(InputError) as info:
         load_rule_pack(pack)
+    (problem,) = info.value.problems
+    assert problem.code == "rule-engine-limit" and problem.subject == "limit-0"
+    assert problem.location.path.endswith("/field/limit-0.yaml")
+    assert problem.location.line == 7
+    assert "even alone in a ruleset" in problem.message
+    assert "600 different tests after it" in problem.message
+
+
+def test_a_list_that_fits_is_accepted(tmp_path: Path) -> None:
+    values = "[" + ", ".join(f"v{i}" for i in range(400)) + "]"
+    assert load_rule_pack(_pack(tmp_path, [("title", "in", values)]))
