@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from screening.errors import InputError, Problem
 from screening.loading.rulepack import RulePack
-from screening.loading.validation import validate_document
-from screening.loading.yamlio import MAX_FILE_BYTES, YamlDocument, read_yaml
+from screening.loading.validation import dotted_path, validate_document
+from screening.loading.yamlio import MAX_FILE_BYTES, YamlDocument, YamlPath, read_yaml
 from screening.models.case import Case
 
 MAX_CASE_BYTES = MAX_FILE_BYTES
@@ -35,7 +36,7 @@ def check_case(case: Case, doc: YamlDocument, pack: RulePack) -> list[Problem]:
                     Problem(
                         doc.location(("target", "sectors", i)),
                         f"target.sectors[{i}]: unknown sector '{sector}'; expected one "
-                        f"of {', '.join(sorted(sectors))}",
+                        f"of {', '.join(sorted(sectors))}{_did_you_mean(sector, sorted(sectors))}",
                         "case-vocabulary",
                     )
                 )
@@ -46,8 +47,8 @@ def check_case(case: Case, doc: YamlDocument, pack: RulePack) -> list[Problem]:
                     Problem(
                         doc.location(("sites", i, "declared_nearby", j, "kind")),
                         f"sites[{i}].declared_nearby[{j}].kind: unknown facility kind "
-                        f"'{declared.kind}'; expected one of "
-                        f"{', '.join(sorted(kinds))}",
+                        f"'{declared.kind}'; expected one of {', '.join(sorted(kinds))}"
+                        f"{_did_you_mean(declared.kind, sorted(kinds))}",
                         "case-vocabulary",
                     )
                 )
@@ -76,4 +77,38 @@ def check_case(case: Case, doc: YamlDocument, pack: RulePack) -> list[Problem]:
                         "case-reference",
                     )
                 )
+    out.extend(_holders_are_parties(case, doc))
     return out
+
+
+def _holders_are_parties(case: Case, doc: YamlDocument) -> list[Problem]:
+    """Rights and land name their holder by party id; a typo would silently drop the link."""
+    ids = [p.id for p in case.parties]
+    holders: list[tuple[YamlPath, str]] = []
+    if case.transaction is not None:
+        holders += [
+            (("transaction", "rights", i, "holder"), right.holder)
+            for i, right in enumerate(case.transaction.rights)
+            if right.holder is not None
+        ]
+    for i, site in enumerate(case.sites):
+        holders += [
+            (("sites", i, "land", j, "holder"), land.holder) for j, land in enumerate(site.land)
+        ]
+    known = sorted(set(ids))
+    expected = f"expected one of {', '.join(known)}" if known else "the case has no parties"
+    return [
+        Problem(
+            doc.location(path),
+            f"{dotted_path(path)}: '{holder}' is not a party id of this case; {expected}"
+            f"{_did_you_mean(holder, known)}",
+            "case-reference",
+        )
+        for path, holder in holders
+        if holder not in known
+    ]
+
+
+def _did_you_mean(word: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(word, known, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -18,6 +18,7 @@ from pydantic_core import ErrorDetails
 from screening.conditions.tree import CONDITION_KEYS
 from screening.errors import InputError, Location, Problem
 from screening.loading.yamlio import YamlDocument, YamlPath
+from screening.models.target import ECCN_PATTERN, EU_DUAL_USE_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -56,7 +57,7 @@ def problems_from(
         seen.add((loc, message))
         key_error = err["type"] == "extra_forbidden"
         where = doc.location(loc, key=key_error)
-        problems.append(Problem(where, f"{_dotted(loc)}: {message}" if loc else message, code))
+        problems.append(Problem(where, f"{dotted_path(loc)}: {message}" if loc else message, code))
     return problems
 
 
@@ -78,12 +79,25 @@ PATTERN_MEANINGS = {
     "^[A-Z]{2}$": "a two-letter upper-case country code (ISO 3166-1 alpha-2, e.g. IL, CN)",
     "^[a-z0-9][a-z0-9_.-]{0,79}$": "an id: lower-case letters, digits, '.', '_' or '-' "
     "(at most 80, starting with a letter or digit)",
+    ECCN_PATTERN: "an ECCN such as 3A001 or 5A002.a.1, or EAR99",
+    EU_DUAL_USE_PATTERN: "an EU dual-use list entry such as 3A001 or 5A002.a.1",
 }
+#: pydantic's number-bound errors: how to say each, and where its limit is.
+_BOUNDS = {
+    "greater_than_equal": ("at least", "ge"),
+    "greater_than": ("more than", "gt"),
+    "less_than_equal": ("at most", "le"),
+    "less_than": ("less than", "lt"),
+}
+#: The case models' own error types (partial dates, currencies); their context says what
+#: was expected.
+_CUSTOM_TYPES = ("partial_date", "currency")
 
 _TAG_SEGMENTS = set(CONDITION_KEYS)  # a condition's discriminator tag repeats its key
 
 
-def _dotted(loc: YamlPath) -> str:
+def dotted_path(loc: YamlPath) -> str:
+    """`('parties', 0, 'kind')` as a reader writes it: `parties[0].kind`."""
     text = ""
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -114,16 +128,28 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: YamlPath) -> str:
             f"got {len(value) if hasattr(value, '__len__') else 0} items; expected at least "
             f"{ctx.get('min_length')}"
         )
-    if kind in ("literal_error", "enum"):
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"got {_show(value)}; expected {expected}"
+    if kind in ("literal_error", "enum", *_CUSTOM_TYPES):
+        return f"got {_show(value)}; expected {ctx.get('expected', '')}"
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return f"got {_show(value)}; expected text that is not blank"
     if kind == "string_type" and isinstance(value, bool):
         return (
             f"got {str(value).lower()}: YAML reads yes/no/on/off/true/false as a yes-or-no "
             "value; write the text in quotes (e.g. 'NO' for Norway)"
         )
     if kind == "string_type" and isinstance(value, dt.date | int | float):
-        return f"got {value} read as a {type(value).__name__}; write it in quotes to keep it text"
+        what = "date" if isinstance(value, dt.date) else "number"
+        return f"got {value}, which YAML reads as a {what}; write it in quotes to keep it text"
+    if kind in _BOUNDS:
+        word, key = _BOUNDS[kind]
+        limit = ctx.get(key)
+        shown = f"{limit:g}" if isinstance(limit, int | float) else str(limit)
+        return f"got {_show(value)}; expected {word} {shown}"
+    if kind in ("int_type", "float_type", "bool_type") and isinstance(value, str):
+        what = {"int_type": "a whole number", "float_type": "a number"}.get(kind, "true or false")
+        return f"got {_show(value)} (text); expected {what}, written without quotes"
+    if kind == "int_type" and isinstance(value, float):
+        return f"got {_show(value)}; expected a whole number"
     if kind.endswith("_type") or kind.endswith("_parsing"):
         return f"got {_show(value)}; {msg[0].lower()}{msg[1:]}"
     if msg.startswith("Value error, "):
@@ -132,6 +158,10 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: YamlPath) -> str:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()  # as YAML writes it
+    if isinstance(value, dt.date):  # a YAML date or timestamp, shown as written
+        return repr(value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value))
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

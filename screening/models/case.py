@@ -1,54 +1,35 @@
-"""The case file: one investment proposal or historical case, as a reviewer files it."""
+"""The case file: one investment proposal or historical case, as a reviewer files it.
+
+Schema version 2 (`schema_version: 2`) adds partial and approximate dates, any ISO 4217
+currency, state links, investor types and limited partners, rights beyond equity, the
+target's data, customers and technologies, and land tenure; every version-1 file is a
+valid version-2 file. Parties, targets and sites live in their own modules.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field
 
 from screening.models.common import (
     Band,
+    CaseInput,
     CountryCode,
+    CurrencyCode,
     GovernmentLevel,
-    LatLon,
-    NonEmpty,
+    NonBlank,
     Percent,
     Slug,
-    Strict,
+    as_whole_number,
 )
+from screening.models.partial_date import PartialDate
+from screening.models.party import Owner, Party, PartyKind, Role
+from screening.models.site import Site
+from screening.models.target import Target
 
-PartyKind = Literal[
-    "company",
-    "municipality",
-    "regional_government",
-    "ministry",
-    "government_agency",
-    "party_organ",
-    "association",
-    "bank",
-    "fund",
-    "university",
-    "person",
-]
-Role = Literal[
-    "investor",
-    "acquirer",
-    "contractor",
-    "operator",
-    "lender",
-    "counterparty",
-    "signatory",
-    "intermediary",
-    "broker",
-    "lobbyist",
-    "advisor",
-    "partner",
-    "facilitator",
-    "seller",
-    "target_owner",
-    "tender_authority",
-]
+__all__ = ["Case", "DocumentKind", "Owner", "Party", "PartyKind", "Role", "Site", "Target"]
+
 TransactionType = Literal[
     "acquisition",
     "minority_stake",
@@ -89,153 +70,89 @@ ControlRight = Literal[
     "data_access",
     "none",
 ]
+#: Rights beyond equity, in the words screening regimes use (CFIUS's covered investments:
+#: board seat or observer, material non-public technical information, involvement in
+#: substantive decisions), plus the version-1 control rights.
+RightKind = Literal[
+    "board_seat",
+    "board_observer",
+    "veto",
+    "material_nonpublic_technical_information",
+    "substantive_decision_involvement",
+    "information_rights",
+    "management",
+    "operational_control",
+    "technology_access",
+    "data_access",
+]
 
 
-def _owners_add_up(owners: list[Owner]) -> None:
-    total = sum(o.percent for o in owners)
-    if total > 100.01:
-        raise ValueError(f"owners add up to {total:g}%; expected at most 100%")
+class Money(CaseInput):
+    amount: float = Field(ge=0, le=1e18)
+    currency: CurrencyCode = "USD"
 
 
-class Owner(Strict):
-    """One owner of a party, with the share it holds; owners nest to describe a chain."""
+class Right(CaseInput):
+    """A right an investor gets beyond its shares."""
 
-    name: NonEmpty
-    percent: Percent
-    country: CountryCode | None = None
-    kind: PartyKind | None = None
-    state: bool | None = Field(
-        default=None, description="True when this owner is a state body (government, party, SASAC)."
+    kind: RightKind = Field(
+        description="veto: over key decisions; material_nonpublic_technical_information: "
+        "access to it; substantive_decision_involvement: a say, other than by voting shares, "
+        "in substantive decisions."
     )
-    certainty: Literal["reported", "approximate", "unknown"] = "reported"
-    owners: list[Owner] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _shares(self) -> Owner:
-        _owners_add_up(self.owners)
-        return self
-
-
-class FormerOffice(Strict):
-    title: NonEmpty
-    body: NonEmpty
-    level: GovernmentLevel = "central"
-    country: CountryCode | None = None
-    until: int | None = Field(default=None, ge=1900, le=2100)
-
-
-class Party(Strict):
-    """An investor, counterparty or intermediary named in the case."""
-
-    id: Slug
-    name: NonEmpty
-    aliases: list[NonEmpty] = Field(default_factory=list)
-    country: CountryCode
-    kind: PartyKind
-    roles: list[Role] = Field(min_length=1)
-    government_level: GovernmentLevel | None = Field(
-        default=None, description="For public bodies: the level of government they belong to."
+    holder: Slug | None = Field(default=None, description="The party (its id) holding it.")
+    scope: NonBlank | None = Field(
+        default=None, description="What it covers, e.g. 'annual budget, key hires'."
     )
-    state_owned: bool | None = Field(
-        default=None, description="Declared state ownership, when known without an owner list."
-    )
-    owners: list[Owner] = Field(default_factory=list)
-    former_offices: list[FormerOffice] = Field(default_factory=list)
-    represents: list[NonEmpty] = Field(
-        default_factory=list, description="Parties (ids or names) this intermediary acts for."
-    )
-    represents_countries: list[CountryCode] = Field(
-        default_factory=list,
-        description="Countries whose companies or government this intermediary acts for, "
-        "when the principals are not named.",
-    )
-    notes: str | None = None
-
-    @model_validator(mode="after")
-    def _shares(self) -> Party:
-        _owners_add_up(self.owners)
-        return self
 
 
-class Target(Strict):
-    name: NonEmpty
-    sectors: list[Slug] = Field(default_factory=list)
-    description: str | None = None
-    technologies: list[NonEmpty] = Field(default_factory=list)
-
-
-class Money(Strict):
-    amount: float = Field(ge=0)
-    currency: Literal["USD", "EUR", "ILS", "CNY", "GBP"] = "USD"
-
-
-class Financing(Strict):
-    lender: NonEmpty
+class Financing(CaseInput):
+    lender: NonBlank
     kind: Literal["loan", "credit_line", "equity", "grant", "guarantee"] = "loan"
     tied_to_contract: bool | None = Field(
         default=None, description="True when the financing is offered with a construction contract."
     )
 
 
-class Transaction(Strict):
+class Transaction(CaseInput):
     type: TransactionType
     value: Money | None = None
     stake_percent: Percent | None = None
-    control_rights: list[ControlRight] = Field(default_factory=list)
+    control_rights: list[ControlRight] = Field(
+        default_factory=list, description="Version-1 shorthand; `rights` says who holds what."
+    )
+    rights: list[Right] = Field(
+        default_factory=list, description="Rights beyond equity (schema version 2)."
+    )
     financing: list[Financing] = Field(default_factory=list)
     duration_years: float | None = Field(default=None, ge=0, le=999)
     national_review: Literal["done", "pending", "none", "unknown"] = "unknown"
     national_government_notified: bool | None = None
 
 
-class DeclaredFacility(Strict):
-    """A facility the filer states is near the site, when the site cannot be placed."""
-
-    facility: NonEmpty
-    kind: Slug
-    distance_km: float = Field(ge=0, le=20000)
-
-
-class Site(Strict):
-    name: NonEmpty
-    coordinates: LatLon | None = None
-    place: NonEmpty | None = Field(
-        default=None,
-        description="A gazetteer place name or id, used when there are no coordinates.",
-    )
-    declared_nearby: list[DeclaredFacility] = Field(default_factory=list)
-    description: str | None = None
-
-    @model_validator(mode="after")
-    def _somewhere(self) -> Site:
-        if self.coordinates is None and self.place is None and not self.declared_nearby:
-            raise ValueError("a site needs coordinates, a place, or declared_nearby facilities")
-        return self
-
-
-class Signatory(Strict):
-    party: NonEmpty = Field(description="A party id (or name) from `parties`.")
+class Signatory(CaseInput):
+    party: NonBlank = Field(description="A party id (or name) from `parties`.")
     level: GovernmentLevel = "none"
 
 
-class Document(Strict):
+class Document(CaseInput):
     id: Slug
-    title: NonEmpty
+    title: NonBlank
     kind: DocumentKind
-    date: dt.date | None = None
+    date: PartialDate | None = None
     language: Literal["en", "he", "zh", "ar", "ru", "other"] = "en"
     signatories: list[Signatory] = Field(default_factory=list)
     text: str = Field(max_length=2_000_000)
 
 
-class Source(Strict):
-    title: NonEmpty
+class Source(CaseInput):
+    title: NonBlank
     document: str | None = Field(default=None, description="Seed document file name, if any.")
     url: str | None = None
     note: str | None = None
 
 
-class Outcome(Strict):
+class Outcome(CaseInput):
     status: Literal[
         "approved",
         "approved_with_conditions",
@@ -248,16 +165,21 @@ class Outcome(Strict):
         "ongoing",
         "unknown",
     ]
-    year: int | None = Field(default=None, ge=1900, le=2100)
+    year: PartialDate | None = Field(
+        default=None, description="When the outcome came: a year, or a month or day."
+    )
     summary: str | None = None
 
 
-class Case(Strict):
+class Case(CaseInput):
     """A screening case: who, what, where, and the documents that say so."""
 
+    schema_version: Annotated[Literal[1, 2], BeforeValidator(as_whole_number)] = Field(
+        default=1, description="Case file format; absent means 1. Version 2 adds fields."
+    )
     id: Slug
-    title: NonEmpty
-    date: dt.date | None = None
+    title: NonBlank
+    date: PartialDate | None = None
     jurisdiction: CountryCode
     status: Literal["proposed", "historical"] = "proposed"
     summary: str | None = None

@@ -10,7 +10,7 @@ BROKEN = FIXTURES / "broken" / "pack"
 
 # Every deliberate error of the broken pack: (file, line, column, text in the message).
 EXPECTED = [
-    ("r/badwhen.yaml", 5, 9, "weight: input should be less than or equal to 100"),
+    ("r/badwhen.yaml", 5, 9, "weight: got 300; expected at most 100"),
     ("r/badwhen.yaml", 7, 3, "when: expected a mapping with exactly one of all, any, not"),
     ("r/cycle-a.yaml", 7, 3, "finding references form a cycle: cycle-a -> cycle-b -> cycle-a"),
     ("r/cycle-a.yaml", 9, 16, "unknown rule 'missing-rule'"),
