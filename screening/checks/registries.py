@@ -1,10 +1,12 @@
-"""Registry checks: facility kinds, entity categories, lists and owner links that exist."""
+"""Registry checks: facility kinds, entity categories, lists and owner links that exist, and
+entity names that normalisation would merge."""
 
 from __future__ import annotations
 
 from screening.conditions.base import expected
 from screening.errors import Location, Problem
 from screening.loading.rulepack import RulePack
+from screening.signals.collisions import registry_collisions
 
 
 def check_registries(pack: RulePack) -> list[Problem]:
@@ -63,6 +65,7 @@ def check_registries(pack: RulePack) -> list[Problem]:
                     "matching",
                 )
             )
+    out += registry_collisions(pack)
     return out
 
 

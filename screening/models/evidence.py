@@ -75,6 +75,11 @@ class OwnershipEvidence(_Evidence):
     paths: list[list[PathStep]] = Field(default_factory=list)
     path_text: str = Field(description="The strongest path, written out with percentages.")
     basis: str = Field(description="declared, case owners, or registry")
+    registry_entity: str | None = Field(
+        default=None,
+        description="The registry entity whose owner links gave the shares, when the case "
+        "gave none of its own.",
+    )
 
 
 class PartyEvidence(_Evidence):
@@ -87,6 +92,35 @@ class PartyEvidence(_Evidence):
     government_level: str | None = None
     former_offices: list[str] = Field(default_factory=list)
     represents: list[str] = Field(default_factory=list)
+    entity_id: str | None = Field(default=None, description="The registry entity it matched.")
+    entity_name: str | None = None
+    category: str | None = Field(default=None, description="The matched entity's category.")
+    state_body: bool | None = Field(
+        default=None,
+        description="Whether it is the state itself (a government, ministry or party organ): "
+        "from the registry, else from the party's kind; None when neither says.",
+    )
+    lists: list[str] = Field(
+        default_factory=list, description="Public lists the matched entity is on."
+    )
+    provenance: dict[str, str] = Field(
+        default_factory=dict,
+        description="Where each attribute came from: 'case', or 'registry:<file>#<entity id>'.",
+    )
+    best_candidate: str | None = Field(
+        default=None,
+        description="No entity matched: the registry name that came closest.",
+    )
+    best_candidate_id: str | None = None
+    best_candidate_score: float | None = None
+    match_threshold: float | None = Field(
+        default=None, description="The score a match needs (entity_min_score)."
+    )
+    match_note: str | None = Field(
+        default=None,
+        description="Why the party is not linked when its score alone does not say "
+        "(an ambiguity, a short alias abroad).",
+    )
 
 
 class FieldEvidence(_Evidence):

@@ -10,7 +10,16 @@ from typing import Literal
 
 from pydantic import Field
 
-from screening.models.common import CountryCode, LatLon, NonEmpty, Percent, Precision, Slug, Strict
+from screening.models.common import (
+    CountryCode,
+    GovernmentLevel,
+    LatLon,
+    NonEmpty,
+    Percent,
+    Precision,
+    Slug,
+    Strict,
+)
 
 
 class Facility(Strict):
@@ -78,6 +87,11 @@ class Entity(Strict):
     state_body: bool = Field(
         default=False,
         description="True for the state itself: governments, ministries, commissions, party organs",
+    )
+    government_level: GovernmentLevel | None = Field(
+        default=None,
+        description="The level of government of a public body, where the source says it; a "
+        "party matched to the entity inherits it unless the case gives one.",
     )
     lists: list[Listing] = Field(
         default_factory=list, description="Public export-control or sanctions lists it is on."

@@ -41,22 +41,17 @@ def describe(ev: Evidence) -> str:
             f"via alias '{ev.alias}', score {ev.score:g}{lists}"
         )
     if isinstance(ev, OwnershipEvidence):
+        states = sorted(ev.shares_by_country.items(), key=lambda cs: (-cs[1], cs[0]))
+        if len(states) > 1:  # each state's own share: they are never one holding
+            who = " (" + ", ".join(f"{c} {v:g}%" for c, v in states) + ")"
+        else:
+            who = f" ({ev.state_country})" if ev.state_country else ""
         return (
-            f"ownership: {ev.state_share:g}% effective state share"
-            f"{' (' + ev.state_country + ')' if ev.state_country else ''}: {ev.path_text} "
+            f"ownership: {ev.state_share:g}% effective state share{who}: {ev.path_text} "
             f"[{ev.basis}]"
         )
     if isinstance(ev, PartyEvidence):
-        extra = ""
-        if ev.former_offices:
-            extra += f"; former offices: {'; '.join(ev.former_offices)}"
-        if ev.represents:
-            extra += f"; represents: {', '.join(ev.represents)}"
-        level = f", {ev.government_level} government" if ev.government_level else ""
-        return (
-            f"party: {ev.party_name} ({ev.party_kind.replace('_', ' ')}, {ev.country}{level}; "
-            f"roles: {', '.join(ev.roles)}){extra}"
-        )
+        return _party(ev)
     if isinstance(ev, FieldEvidence):
         value = ", ".join(map(str, ev.value)) if isinstance(ev.value, list) else ev.value
         regimes = f" (falls under {'; '.join(ev.regimes)})" if ev.regimes else ""
@@ -64,6 +59,43 @@ def describe(ev: Evidence) -> str:
     if isinstance(ev, FindingEvidence):
         return f"finding: {ev.rule_id} ({ev.title})"
     return str(ev)  # pragma: no cover
+
+
+def _party(ev: PartyEvidence) -> str:
+    """'party: SIPG (company, CN; roles: investor); registry: Shanghai International Port
+    (Group) Co., Ltd. (state owned enterprise; not a state body)'.
+
+    Whether a party is a state body is said only as its registry entry (or, unmatched, its
+    kind in the case) has it; a value the registry supplied is marked '(registry)'.
+    """
+
+    def origin(attr: str) -> str:
+        return " (registry)" if ev.provenance.get(attr, "case").startswith("registry") else ""
+
+    level = f", {ev.government_level} government{origin('government_level')}"
+    extra = ""
+    if ev.entity_name:
+        what = (ev.category or "").replace("_", " ")
+        if ev.state_body is not None:
+            what += "; a state body" if ev.state_body else "; not a state body"
+        extra += f"; registry: {ev.entity_name} ({what})"
+        if ev.lists:
+            extra += f"; on {', '.join(ev.lists)}"
+    elif ev.match_note and ev.match_note.startswith("ambiguous"):
+        extra += f"; no registry entity linked ({ev.match_note})"
+    elif ev.best_candidate is not None and ev.match_threshold is not None:
+        extra += (
+            f"; no registry match: best candidate '{ev.best_candidate}' scored "
+            f"{ev.best_candidate_score:g} < {ev.match_threshold:g}"
+        )
+    if ev.former_offices:
+        extra += f"; former offices: {'; '.join(ev.former_offices)}"
+    if ev.represents:
+        extra += f"; represents: {', '.join(ev.represents)}"
+    return (
+        f"party: {ev.party_name} ({ev.party_kind.replace('_', ' ')}, {ev.country}"
+        f"{level if ev.government_level else ''}; roles: {', '.join(ev.roles)}){extra}"
+    )
 
 
 def _snip(text: str) -> str:

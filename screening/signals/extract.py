@@ -14,10 +14,11 @@ from screening.loading.rulepack import RulePack
 from screening.models import facts as F
 from screening.models.case import Case, Party
 from screening.models.casepaths import case_fact_attrs
-from screening.models.evidence import EntityEvidence, PartyEvidence, TextEvidence
+from screening.models.evidence import EntityEvidence, TextEvidence
 from screening.models.facts import Fact
-from screening.signals.entities import EntityIndex
+from screening.signals.entities import EntityIndex, PartyMatch, entity_entries, match_notices
 from screening.signals.ownership import OwnershipResolver
+from screening.signals.parties import party_attrs, party_evidence
 from screening.signals.proximity import FacilityIndex, Gazetteer, declared_distances
 from screening.signals.text import PhraseIndex, SuppressedMatch
 
@@ -57,6 +58,7 @@ class SignalExtractor:
         self.pack = pack
         self.phrases = PhraseIndex(pack.phrase_sets.values())
         self.entities = EntityIndex(pack.entities.values())
+        self.registry_refs = {k: e.ref for k, e in entity_entries(pack.docs).items()}
         self.gazetteer = Gazetteer(pack.places)
         self.facilities = FacilityIndex(pack.facilities)
         self.min_score = pack.matching.entity_min_score
@@ -152,46 +154,23 @@ class SignalExtractor:
             for s in d.signatories
             if (p := case.party(s.party)) is not None
         }
+        matches: list[tuple[Party, PartyMatch]] = []
         for party in case.parties:
             roles: list[str] = list(party.roles)
             if party.id in signing and "signatory" not in roles:
                 roles.append("signatory")
-            hit = self.entities.match_party(party, self.min_score)
+            match = self.entities.match_party(party, self.min_score)
+            hit = match.evidence
             entity = self.pack.entities[hit.entity_id] if hit else None
             if hit is not None:
                 out.facts.append(self._entity_fact(party, roles, hit))
+            matches.append((party, match))
             ownership = resolver.resolve(party, entity, case.jurisdiction)
-            attrs = {
-                "party": party.id,
-                "kind": party.kind,
-                "country": party.country,
-                "roles": roles,
-                "foreign": party.country != case.jurisdiction,
-                "state_share": ownership.state_share if ownership else 0.0,
-                "foreign_state_share": ownership.foreign_state_share if ownership else 0.0,
-                "foreign_state": bool(ownership and ownership.foreign_state_share > 0),
-                "former_office_levels": sorted({o.level for o in party.former_offices}),
-                "represents_foreign": self._represents_foreign(case, party),
-            }
-            if party.government_level:
-                attrs["government_level"] = party.government_level
-            if ownership and ownership.state_country:
-                attrs["state_country"] = ownership.state_country
-            evidence = PartyEvidence(
-                party=party.id,
-                party_name=party.name,
-                party_kind=party.kind,
-                country=party.country,
-                roles=roles,
-                government_level=party.government_level,
-                former_offices=[
-                    f"{o.title}, {o.body}" + (f" (until {o.until})" if o.until else "")
-                    for o in party.former_offices
-                ],
-                represents=list(party.represents),
-            )
+            attrs = party_attrs(case, party, roles, entity, ownership)
+            attrs["represents_foreign"] = self._represents_foreign(case, party)
+            evidence = party_evidence(party, roles, match, entity, ownership, self.registry_refs)
             out.facts.append(Fact(f"party:{party.id}", F.PARTY, attrs, evidence, ownership))
-        out.notices += resolver.notices
+        out.notices += match_notices(matches) + resolver.notices
 
     @staticmethod
     def _entity_fact(party: Party, roles: list[str], hit: EntityEvidence) -> Fact:

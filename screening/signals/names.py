@@ -1,58 +1,40 @@
-"""Name normalisation and fuzzy lookup shared by the entity and gazetteer matchers."""
+"""Looking names up: exact keys first, then fuzzy scores, never a guess between two.
+
+Normalisation (what makes two spellings one key) is `screening.signals.normalise`; this
+module indexes registry names by those keys and decides what a looked-up name denotes.
+"""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
-T = TypeVar("T")
+from screening.signals.normalise import (
+    distinctive,
+    loose_key,
+    name_variants,
+    normalise_name,
+    raw_key,
+)
 
-_LEGAL_SUFFIXES = (
-    "co",
-    "co ltd",
-    "company",
-    "company limited",
-    "corp",
-    "corporation",
-    "inc",
-    "incorporated",
-    "ltd",
-    "limited",
-    "llc",
-    "plc",
-    "sa",
-    "ag",
-    "gmbh",
-    "group",
-    "group co",
-    "holdings",
-    "holding",
-    "the",
-)
-_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
-_SPACES = re.compile(r"\s+")
-_SUFFIX_RE = re.compile(
-    r"(?:\s+(?:"
-    + "|".join(re.escape(s) for s in sorted(_LEGAL_SUFFIXES, key=len, reverse=True))
-    + r"))+$"
-)
-_LEADING_THE = re.compile(r"^the\s+")
+__all__ = ["MIN_FUZZY_LENGTH", "NameHit", "NameIndex", "NameMatch", "normalise_name", "similarity"]
+
+T = TypeVar("T")
 #: Names shorter than this (after normalisation) are matched exactly, never fuzzily.
 MIN_FUZZY_LENGTH = 6
 
 
-def normalise_name(name: str) -> str:
-    """Casefold, drop punctuation and legal suffixes: 'SIPG Co., Ltd.' -> 'sipg'."""
-    text = unicodedata.normalize("NFKC", name).casefold().replace("&", " and ")
-    text = _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
-    text = _LEADING_THE.sub("", text)
-    stripped = _SUFFIX_RE.sub("", text).strip()
-    return stripped or text
+def similarity(a: str, b: str) -> float:
+    """Fuzzy score of two normalised keys, 0-100: word order ignored, and never above the
+    score of their distinctive words when both have some."""
+    full = fuzz.token_sort_ratio(a, b)
+    da, db = distinctive(a), distinctive(b)
+    if da and db and (da, db) != (a, b):
+        full = min(full, fuzz.token_sort_ratio(da, db))
+    return float(full)
 
 
 @dataclass(frozen=True)
@@ -62,48 +44,140 @@ class NameHit(Generic[T]):
     score: float
 
 
+@dataclass(frozen=True)
+class NameMatch(Generic[T]):
+    """What a lookup found: one item, several it cannot tell apart, or the nearest miss."""
+
+    hit: NameHit[T] | None = None
+    ambiguous: tuple[NameHit[T], ...] = ()  # two or more items fit equally well: no hit
+    nearest: NameHit[T] | None = None  # with no hit: the closest name and its score
+    note: str | None = None  # why `nearest` did not count, when its score alone does not say
+
+
+@dataclass(frozen=True)
+class _Entry(Generic[T]):
+    number: int  # which item (items need not be hashable)
+    item: T
+    alias: str
+
+
+Table = dict[str, list[_Entry[T]]]
+
+
 class NameIndex(Generic[T]):
-    """Exact lookup on normalised names and aliases, then a fuzzy fallback (rapidfuzz)."""
+    """Names and aliases by key, looked up from the strictest match to the loosest.
+
+    Tiers: the name as written (case and spacing aside), the normalised key, the key without
+    'group'/'holdings', then a fuzzy score (rapidfuzz). The first tier that finds anything
+    decides: one item is a hit; two or more are ambiguous and give no hit at all, so a
+    group is never taken for its subsidiary. 'Name (ACRONYM)' is also indexed and looked up
+    as each half.
+    """
 
     def __init__(self, entries: Iterable[tuple[T, Iterable[str]]]) -> None:
-        self._exact: dict[str, tuple[T, str]] = {}
-        self._choices: list[str] = []
-        self._owners: list[tuple[T, str]] = []
-        for item, names in entries:
+        self._tiers: tuple[Table[T], Table[T], Table[T]] = ({}, {}, {})
+        self._fuzzy: Table[T] = {}
+        for number, (item, names) in enumerate(entries):
             for name in names:
-                norm = normalise_name(name)
-                if not norm:
-                    continue
-                self._exact.setdefault(norm, (item, name))
-                if len(norm) >= MIN_FUZZY_LENGTH:
-                    self._choices.append(norm)
-                    self._owners.append((item, name))
+                for variant in name_variants(name):
+                    self._add(_Entry(number, item, name), variant)
+        self._choices = list(self._fuzzy)
+        self._keys = list(self._tiers[1])  # every key, short ones too: for the nearest miss
+
+    def _add(self, entry: _Entry[T], variant: str) -> None:
+        key = normalise_name(variant)
+        if not key:
+            return
+        raw, exact, loose = self._tiers
+        _put(raw, raw_key(variant), entry)
+        _put(exact, key, entry)
+        _put(loose, loose_key(key), entry)
+        if len(key) >= MIN_FUZZY_LENGTH:
+            _put(self._fuzzy, key, entry)
+
+    def by_key(self) -> Iterable[tuple[str, list[_Entry[T]]]]:
+        """Normalised keys with the entries that share them (the collision check reads it)."""
+        return self._tiers[1].items()
 
     def lookup(self, name: str, min_score: float | None) -> NameHit[T] | None:
-        """Exact match on a normalised name, else the best fuzzy one over `min_score`.
+        """The one item `name` denotes, or None (unknown or ambiguous).
 
         `min_score=None` means exact names only (the gazetteer: places are not guessed).
         """
-        norm = normalise_name(name)
-        if not norm:
-            return None
-        exact = self._exact.get(norm)
-        if exact is not None:
-            return NameHit(exact[0], exact[1], 100.0)
-        if min_score is None or len(norm) < MIN_FUZZY_LENGTH or not self._choices:
-            return None
-        best = process.extractOne(
-            norm, self._choices, scorer=fuzz.token_sort_ratio, score_cutoff=min_score
+        return self.match(name, min_score).hit
+
+    def match(self, name: str, min_score: float | None) -> NameMatch[T]:
+        variants = name_variants(name)
+        keys = [k for k in (normalise_name(v) for v in variants) if k]
+        if not keys:
+            return NameMatch()
+        queries = (
+            [raw_key(v) for v in variants],
+            keys,
+            [loose_key(k) for k in keys],
         )
-        if best is None:
-            return None
-        _, score, index = best
-        item, alias = self._owners[index]
-        return NameHit(item, alias, round(float(score), 1))
+        for table, query in zip(self._tiers, queries, strict=True):
+            found = _distinct(e for q in query if q for e in table.get(q, []))
+            if found:
+                return _decide([NameHit(e.item, e.alias, 100.0) for e in found])
+        if min_score is None:
+            return NameMatch()
+        long_keys = [k for k in keys if len(k) >= MIN_FUZZY_LENGTH]
+        scored = self._scored(long_keys, min_score)
+        if scored:
+            best = max(h.score for h in scored)
+            return _decide([h for h in scored if h.score == best])
+        nearest = max(self._scored(keys, None), key=lambda h: h.score, default=None)
+        note = None
+        if nearest is not None and nearest.score >= min_score:
+            note = f"names shorter than {MIN_FUZZY_LENGTH} characters match only exactly"
+        return NameMatch(nearest=nearest, note=note)
+
+    def _scored(self, keys: list[str], min_score: float | None) -> list[NameHit[T]]:
+        """Fuzzy hits of `keys` at or above `min_score` among names long enough to be
+        guessed; with `min_score` None, the five closest of all names for each key."""
+        best: dict[int, NameHit[T]] = {}
+        table = self._fuzzy if min_score is not None else self._tiers[1]
+        choices = self._choices if min_score is not None else self._keys
+        for key in keys:
+            rough = process.extract(
+                key,
+                choices,
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=min_score,
+                limit=None if min_score is not None else 5,
+            )
+            for choice, _, _ in rough:
+                score = similarity(key, choice)
+                if min_score is not None and score < min_score:
+                    continue
+                for e in table[choice]:
+                    if e.number not in best or score > best[e.number].score:
+                        best[e.number] = NameHit(e.item, e.alias, round(score, 1))
+        return list(best.values())
 
     def suggest(self, name: str) -> str | None:
         """The closest known name, for 'did you mean' messages."""
-        if not self._owners:
+        if not self._choices:
             return None
         best = process.extractOne(normalise_name(name), self._choices, scorer=fuzz.WRatio)
-        return self._owners[best[2]][1] if best and best[1] >= 60 else None
+        return self._fuzzy[best[0]][0].alias if best and best[1] >= 60 else None
+
+
+def _put(table: Table[T], key: str, entry: _Entry[T]) -> None:
+    if not key:
+        return
+    entries = table.setdefault(key, [])
+    if all(e.number != entry.number for e in entries):  # one entry per item: its first name
+        entries.append(entry)
+
+
+def _distinct(entries: Iterable[_Entry[T]]) -> list[_Entry[T]]:
+    seen: dict[int, _Entry[T]] = {}
+    for e in entries:
+        seen.setdefault(e.number, e)
+    return list(seen.values())
+
+
+def _decide(hits: list[NameHit[T]]) -> NameMatch[T]:
+    return NameMatch(hit=hits[0]) if len(hits) == 1 else NameMatch(ambiguous=tuple(hits))

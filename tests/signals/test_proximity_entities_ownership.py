@@ -43,7 +43,8 @@ def test_unknown_place_is_a_notice_with_a_suggestion(pack: RulePack) -> None:
 
 def test_name_normalisation_drops_legal_suffixes() -> None:
     assert normalise_name("HTEG Co., Ltd.") == "hteg"
-    assert normalise_name("The Harbour Group Holdings") == "harbour"
+    # 'Group' and 'Holdings' tell a group from its subsidiaries: they stay in the key
+    assert normalise_name("The Harbour Group Holdings Ltd") == "harbour group holdings"
 
 
 def test_entity_match_by_alias_exact_and_fuzzy(pack: RulePack) -> None:
@@ -51,15 +52,16 @@ def test_entity_match_by_alias_exact_and_fuzzy(pack: RulePack) -> None:
     party = Party(
         id="p", name="Harbor Test Engineering Grp", country="YY", kind="company", roles=["operator"]
     )
-    ev = index.match_party(party, 85)
+    ev = index.match_party(party, 85).evidence
     assert ev is not None and ev.entity_id == "test-harbour-group" and 85 <= ev.score < 100
     cjk = Party(
         id="p", name="x", aliases=["测试港湾集团"], country="YY", kind="company", roles=["operator"]
     )
-    hit = index.match_party(cjk, 85)
+    hit = index.match_party(cjk, 85).evidence
     assert hit is not None and hit.score == 100 and hit.alias == "测试港湾集团"
     short = Party(id="p", name="HTEX", country="YY", kind="company", roles=["operator"])
-    assert index.match_party(short, 85) is None  # short names match exactly or not at all
+    miss = index.match_party(short, 85)  # short names match exactly or not at all
+    assert miss.evidence is None and miss.nearest is not None and miss.nearest.alias == "HTEG"
 
 
 def test_ownership_multiplies_along_and_adds_across_chains(pack: RulePack) -> None:
@@ -194,9 +196,10 @@ def test_owners_over_100_percent_are_refused() -> None:
 def test_a_short_alias_does_not_match_across_countries(pack: RulePack) -> None:
     index = EntityIndex(pack.entities.values())
     here = Party(id="p", name="PHS", country="XX", kind="company", roles=["operator"])
-    assert index.match_party(here, 85) is None  # 'PHS' is a YY entity's short alias
+    miss = index.match_party(here, 85)  # 'PHS' is a YY entity's short alias
+    assert miss.evidence is None and miss.note is not None and "coincidence" in miss.note
     there = Party(id="p", name="PHS", country="YY", kind="company", roles=["operator"])
-    assert index.match_party(there, 85) is not None
+    assert index.match_party(there, 85).evidence is not None
     long_name = Party(
         id="p",
         name="Harbour Test Engineering Group",
@@ -204,5 +207,5 @@ def test_a_short_alias_does_not_match_across_countries(pack: RulePack) -> None:
         kind="company",
         roles=["operator"],
     )
-    ev = index.match_party(long_name, 85)
+    ev = index.match_party(long_name, 85).evidence
     assert ev is not None and ev.score == 90.0  # a subsidiary abroad keeps a reduced score
