@@ -15,7 +15,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from screening.models.case import Case
+from screening.models.case import Case, Target
 
 #: Paths computed from lists of objects, which a field test cannot address directly.
 DERIVED: dict[str, str] = {
@@ -23,6 +23,16 @@ DERIVED: dict[str, str] = {
     "transaction.financing_kinds": "list",
     "parties.countries": "list",
     "documents.kinds": "list",
+    # schema version 2
+    "parties.investor_types": "list",  # each party's investor_type, where given
+    "parties.state_link_kinds": "list",  # kinds of state link short of ownership, any party
+    "parties.state_limited_partners": "scalar",  # a listed limited partner is a state body
+    "target.personal_data.categories": "list",
+    "target.personal_data.max_people": "scalar",  # most people one category covers
+    "target.critical_technologies.export_controlled": "scalar",  # an ECCN (not EAR99) or EU entry
+    "transaction.rights": "list",  # kinds of `rights`, and `control_rights` but 'none'
+    "sites.tenure_kinds": "list",
+    "sites.longest_tenure_years": "scalar",  # the longest lease or concession term
 }
 
 
@@ -35,8 +45,9 @@ def case_field_paths() -> dict[str, str]:
     return out
 
 
-#: Fields a rule must not test: what the case's author expects, and what happened.
-NOT_TESTABLE = ("expected_band", "outcome")
+#: Fields a rule must not test: what the case's author expects, what happened, and the
+#: version of the file format.
+NOT_TESTABLE = ("expected_band", "outcome", "schema_version")
 
 
 def _walk(model: type[BaseModel], prefix: str, out: dict[str, str]) -> None:
@@ -110,6 +121,8 @@ def case_values(case: Case) -> dict[str, Any]:
             continue
         if isinstance(value, dt.date):
             value = value.isoformat()
+        elif isinstance(value, str):
+            value = str(value)  # a PartialDate reaches the engine as its text
         values[path] = list(value) if isinstance(value, list) else value
     return values
 
@@ -118,11 +131,39 @@ def _derived(case: Case) -> dict[str, Any]:
     out: dict[str, Any] = {
         "parties.countries": sorted({p.country for p in case.parties}),
         "documents.kinds": sorted({d.kind for d in case.documents}),
+        "parties.investor_types": sorted({p.investor_type for p in case.parties} - {None}),
+        "parties.state_link_kinds": sorted({k.kind for p in case.parties for k in p.state_links}),
+        "sites.tenure_kinds": sorted({t.tenure for s in case.sites for t in s.land}),
     }
+    partners = [lp for p in case.parties for lp in p.limited_partners]
+    if partners:
+        out["parties.state_limited_partners"] = any(lp.state for lp in partners)
+    terms = [t.duration_years for s in case.sites for t in s.land if t.duration_years is not None]
+    if terms:
+        out["sites.longest_tenure_years"] = max(terms)
     if case.transaction is not None:
         financing = case.transaction.financing
         out["transaction.financing_kinds"] = sorted({f.kind for f in financing})
         out["transaction.financing_tied"] = any(f.tied_to_contract for f in financing)
+        rights = {r.kind for r in case.transaction.rights}
+        shorthand = set(case.transaction.control_rights) - {"none"}
+        out["transaction.rights"] = sorted(rights | shorthand)
+    if case.target is not None:
+        out.update(_target_derived(case.target))
+    return out
+
+
+def _target_derived(target: Target) -> dict[str, Any]:
+    data = target.personal_data
+    out: dict[str, Any] = {"target.personal_data.categories": sorted({d.category for d in data})}
+    counts = [d.people for d in data if d.people is not None]
+    if counts:
+        out["target.personal_data.max_people"] = max(counts)
+    if target.critical_technologies:
+        out["target.critical_technologies.export_controlled"] = any(
+            (t.eccn is not None and t.eccn != "EAR99") or t.eu_dual_use is not None
+            for t in target.critical_technologies
+        )
     return out
 
 
