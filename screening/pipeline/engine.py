@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from screening.compile.alpha import LIMITS, Limits
 from screening.compile.dnf import Literal, carried_keys, finding_dependencies, strata, to_dnf
 from screening.compile.durable import (
     HELPERS,
@@ -73,14 +74,14 @@ class Matcher:
     findings of rules in earlier rulesets (they come first in dependency order).
     """
 
-    def __init__(self, rules: list[Rule]) -> None:
+    def __init__(self, rules: list[Rule], limits: Limits = LIMITS) -> None:
         compiled, self.max_stratum = compile_rules(rules)
         self._by_name = {c.name: c for c in compiled}
         by_id = {r.id: r for r in rules}
         levels = strata(by_id)
         depends = {r.id: [dep for dep, _ in finding_dependencies(r)] for r in rules}
         try:
-            self.shards = partition(compiled, depends, HELPERS)
+            self.shards = partition(compiled, depends, HELPERS, limits)
         except OversizedRule as exc:
             raise EngineError(f"rules too large for any durable-rules ruleset: {exc}") from exc
         self._top = [max(levels[rid] for rid in shard.rule_ids) for shard in self.shards]
