@@ -3,7 +3,8 @@
     - ownership: {state_share_gte: 25, foreign_state: true, roles: [investor]}
 
 Shares are multiplied along chains and summed per state in Python; the `party` fact carries
-the totals and the largest state holder.
+the totals, the largest state holder and each state's own share (`state_shares`), so a test
+naming states asks whether one of them holds the share, never their sum.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from screening.conditions.base import (
     LeafPath,
     Pattern,
     any_item,
-    any_of,
 )
 from screening.conditions.party import check_roles, party_line
 from screening.models import facts as F
@@ -39,7 +39,10 @@ class OwnershipTest(Strict):
         default=None,
         description="True: only states other than the jurisdiction count (their shares summed).",
     )
-    state_countries: list[CountryCode] = Field(default_factory=list)
+    state_countries: list[CountryCode] = Field(
+        default_factory=list,
+        description="Only these states count, each on its own: one of them holds the share.",
+    )
     roles: list[Slug] = Field(default_factory=list)
 
 
@@ -62,12 +65,18 @@ class OwnershipCondition(LeafCondition):
         out: list[Pattern] = []
         if o.foreign_state is not None:
             out.append({"foreign_state": o.foreign_state})
-        return [
-            *out,
-            *any_of("state_country", o.state_countries),
-            {"$gte": {self.share_field: float(o.state_share_gte)}},
-            *any_item("roles", o.roles),
-        ]
+        share = float(o.state_share_gte)
+        if o.state_countries:
+            # Some named state holds the share itself: shares of different states never add up.
+            countries = [{"$i.country": c} for c in o.state_countries]
+            named = countries[0] if len(countries) == 1 else {"$or": countries}
+            held = {"$and": [named, {"$gte": {"$i.share": share}}]}
+            out.append({"$iany": {"state_shares": held}})
+            if o.foreign_state:
+                out.append({"$gte": {self.share_field: share}})
+        else:
+            out.append({"$gte": {self.share_field: share}})
+        return [*out, *any_item("roles", o.roles)]
 
     def check(self, ctx: CheckContext) -> Iterator[tuple[LeafPath, str, str]]:
         yield from check_roles(("ownership", "roles"), self.ownership.roles)
@@ -96,6 +105,11 @@ class OwnershipCondition(LeafCondition):
         for fact in (f for f in ctx.facts if f.kind == F.PARTY):
             share = float(fact.attrs[self.share_field])
             figure = f"{self.share_field.replace('_', ' ')} {share:g}%"
+            if o.state_countries:
+                held = {h["country"]: h["share"] for h in fact.attrs.get("state_shares", [])}
+                share = max((held.get(c, 0.0) for c in o.state_countries), default=0.0)
+                named = ", ".join(f"{c} {held.get(c, 0.0):g}%" for c in o.state_countries)
+                figure = f"held by {named}"
             sign = "≥" if share >= o.state_share_gte else "<"
             line = f"{party_line(fact)} ({figure} {sign} {o.state_share_gte:g}%)"
             out.append(line)

@@ -1,7 +1,8 @@
 """Facts: what the signal stage hands to the rules engine.
 
-`attrs` is what durable-rules matches: a flat mapping of JSON scalars and scalar lists with
-no dotted keys (the engine treats `a.b` as a path). `evidence` stays in Python and explains
+`attrs` is what durable-rules matches: a flat mapping of JSON scalars, scalar lists and
+lists of flat objects (tested item by item with `$iany`, e.g. `state_shares`), with no
+dotted keys (the engine treats `a.b` as a path). `evidence` stays in Python and explains
 the fact in the report; facts are linked to it by their unique `id`.
 """
 

@@ -102,3 +102,25 @@ def test_list_membership_and_thresholds() -> None:
     assert run([r], [case]) == {"r"}
     assert run([r], [low]) == set()
     assert run([r], [other]) == set()
+
+
+def test_named_states_are_tested_each_on_its_own_share() -> None:
+    """CN 24 % and RU 5 %: no named state holds 25 %, whatever the total (a review finding)."""
+    cn = rule("cn-25", {"ownership": {"state_share_gte": 25, "state_countries": ["CN"]}})
+    either = rule(
+        "cn-or-ru-25", {"ownership": {"state_share_gte": 25, "state_countries": ["CN", "RU"]}}
+    )
+    split = party(
+        "p",
+        state_share=29.0,
+        state_country="CN",
+        state_shares=[{"country": "CN", "share": 24.0}, {"country": "RU", "share": 5.0}],
+    )
+    assert run([cn, either], [split]) == set()
+    held = party(
+        "p",
+        state_share=30.0,
+        state_country="RU",
+        state_shares=[{"country": "RU", "share": 30.0}],
+    )
+    assert run([cn, either], [held]) == {"cn-or-ru-25"}
