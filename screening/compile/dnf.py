@@ -73,6 +73,13 @@ def to_dnf(rule: Rule) -> list[Conjunction]:
     for conj in dnf:
         if not conj:
             raise ConditionError("condition has no test")
+        names = [lit.alias for lit in conj]
+        for alias in {a for a in names if names.count(a) > 1}:
+            raise ConditionError(
+                f"'{alias}' names two conditions that must hold together; expected each name "
+                "once per alternative (the same name may stand in different branches of an any)",
+                alias,
+            )
     return dnf
 
 

@@ -68,21 +68,22 @@ def check_case(case: Case, doc: YamlDocument, pack: RulePack) -> list[Problem]:
                 )
     for i, document in enumerate(case.documents):
         for j, sig in enumerate(document.signatories):
-            if case.party(sig.party) is None:
-                out.append(
-                    Problem(
-                        doc.location(("documents", i, "signatories", j, "party")),
-                        f"documents[{i}].signatories[{j}].party: '{sig.party}' is not "
-                        "a party id or name of this case",
-                        "case-reference",
+            for key, ref in (("party", sig.party), ("on_behalf_of", sig.on_behalf_of)):
+                if ref is not None and case.party(ref) is None:
+                    out.append(
+                        Problem(
+                            doc.location(("documents", i, "signatories", j, key)),
+                            f"documents[{i}].signatories[{j}].{key}: '{ref}' is not "
+                            "a party id or name of this case",
+                            "case-reference",
+                        )
                     )
-                )
     out.extend(_holders_are_parties(case, doc))
     return out
 
 
 def _holders_are_parties(case: Case, doc: YamlDocument) -> list[Problem]:
-    """Rights and land name their holder by party id; a typo would silently drop the link."""
+    """Rights, land and site roles name their party by id; a typo would silently drop the link."""
     ids = [p.id for p in case.parties]
     holders: list[tuple[YamlPath, str]] = []
     if case.transaction is not None:
@@ -94,6 +95,9 @@ def _holders_are_parties(case: Case, doc: YamlDocument) -> list[Problem]:
     for i, site in enumerate(case.sites):
         holders += [
             (("sites", i, "land", j, "holder"), land.holder) for j, land in enumerate(site.land)
+        ]
+        holders += [
+            (("sites", i, "parties", j, "party"), sp.party) for j, sp in enumerate(site.parties)
         ]
     known = sorted(set(ids))
     expected = f"expected one of {', '.join(known)}" if known else "the case has no parties"

@@ -133,6 +133,15 @@ class Transaction(CaseInput):
 class Signatory(CaseInput):
     party: NonBlank = Field(description="A party id (or name) from `parties`.")
     level: GovernmentLevel = "none"
+    on_behalf_of: NonBlank | None = Field(
+        default=None,
+        description="The party (id or name) this person signs for, e.g. a mayor for the "
+        "municipality: that party is a signatory of the document too.",
+    )
+
+    def signers(self) -> list[str]:
+        """The party references that sign: the signatory and whom it signs for."""
+        return [self.party] + ([self.on_behalf_of] if self.on_behalf_of else [])
 
 
 class Document(CaseInput):

@@ -20,6 +20,7 @@ from pydantic import (
 from screening.models.common import CaseInput, LatLon, NonBlank, Slug
 
 Tenure = Literal["ownership", "lease", "concession"]
+SiteRole = Literal["operator", "contractor", "developer", "tenant"]
 
 
 class Coordinates(LatLon):
@@ -64,6 +65,14 @@ class LandTenure(CaseInput):
         return years
 
 
+class SiteParty(CaseInput):
+    """A party that works at the site without holding its land: it runs, builds or uses it."""
+
+    party: Slug = Field(description="The party (its id in `parties`).")
+    role: SiteRole
+    note: NonBlank | None = None
+
+
 def _given(key: str, schema: dict[str, JsonValue]) -> JsonValue:
     return {"required": [key], "properties": {key: schema}}
 
@@ -88,6 +97,11 @@ class Site(CaseInput):
     declared_nearby: list[DeclaredFacility] = Field(default_factory=list)
     land: list[LandTenure] = Field(
         default_factory=list, description="Land and real estate on the site (schema version 2)."
+    )
+    parties: list[SiteParty] = Field(
+        default_factory=list,
+        description="Who operates, builds, develops or uses the site (schema version 2); "
+        "rules can join a party with the site through these and the land holders.",
     )
     description: str | None = None
 

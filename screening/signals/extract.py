@@ -39,17 +39,25 @@ def site_key(index: int) -> str:
 
 
 def links(case: Case) -> list[Fact]:
-    """`link` facts tying a party to each document it signed, so joins can cross them.
+    """`link` facts tying a party to each document it signed and each site it holds or works.
 
-    "A municipality and a foreign central body sign the same agreement" is two party facts
-    joined through two links that share a document.
+    Joins cross them: "a municipality and a foreign central body sign the same agreement" is
+    two party facts joined through two links that share a document; "the state-owned party
+    operates the site near the base" joins a party and a site through one link.
     """
     out: list[Fact] = []
     for doc in case.documents:
-        signed = {p.id for s in doc.signatories if (p := case.party(s.party)) is not None}
+        signed = {p.id for s in doc.signatories for ref in s.signers() if (p := case.party(ref))}
         for party_id in sorted(signed):
             attrs = {"party": party_id, "document": doc.id, "relation": "signatory"}
             out.append(Fact(f"link:{doc.id}:{party_id}", F.LINK, attrs))
+    for index, site in enumerate(case.sites):
+        key = site_key(index)
+        roles: list[tuple[str, str]] = [(land.holder, land.tenure) for land in site.land]
+        roles += [(sp.party, sp.role) for sp in site.parties]
+        for party_id, relation in dict.fromkeys(roles):
+            attrs = {"party": party_id, "site": key, "relation": relation}
+            out.append(Fact(f"link:{key}:{party_id}:{relation}", F.LINK, attrs))
     return out
 
 
@@ -152,7 +160,8 @@ class SignalExtractor:
             p.id
             for d in case.documents
             for s in d.signatories
-            if (p := case.party(s.party)) is not None
+            for ref in s.signers()
+            if (p := case.party(ref)) is not None
         }
         matches: list[tuple[Party, PartyMatch]] = []
         for party in case.parties:
