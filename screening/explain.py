@@ -24,7 +24,7 @@ from screening.conditions.tree import (
 )
 from screening.models.case import Case
 from screening.models.casepaths import case_values
-from screening.models.evidence import Evidence
+from screening.models.evidence import Evidence, PartyEvidence
 from screening.models.facts import Fact
 from screening.models.result import Result
 from screening.pipeline.findings import CaseEvidence
@@ -192,7 +192,19 @@ class _Context(CaseEvidence):
         ]
 
     def entity_candidates(self) -> list[str]:
-        return []
+        """Each party that matched no entity, with the closest registry name and its score."""
+        out = []
+        for fact in self.facts:
+            ev = fact.evidence
+            if not isinstance(ev, PartyEvidence) or ev.entity_id or ev.best_candidate is None:
+                continue
+            score, floor = ev.best_candidate_score or 0.0, ev.match_threshold or 0.0
+            line = (
+                f"party '{ev.party_name}' matched no entity: best candidate "
+                f"'{ev.best_candidate}' scored {score:g} < {floor:g}"
+            )
+            out.append(line + (f" ({ev.match_note})" if ev.match_note else ""))
+        return out
 
     def nearest(self, tiers: dict[str, float]) -> list[str]:
         """Per site and facility kind, the nearest facility and how it compares with the tier."""

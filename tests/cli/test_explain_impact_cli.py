@@ -129,3 +129,12 @@ def test_explain_says_when_each_condition_holds_but_the_join_does_not(tmp_path: 
     fired = run("explain", together, "municipal-central-confidential", "--rules", str(pack))
     assert "FIRED" in fired.stdout.splitlines()[0]
     assert "✗ joined" not in fired.stdout
+
+
+def test_explain_shows_the_best_candidate_of_a_party_that_matched_no_entity() -> None:
+    case = str(Path(__file__).resolve().parents[2] / "cases" / "ashdod-wuhan-twinning.yaml")
+    result = run("explain", case, "listed-entity")
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.stdout.splitlines() if "Wuhan Municipal" in x)
+    assert "matched no entity: best candidate 'Shanghai Municipal People's Government'" in line
+    assert line.rstrip().endswith("< 88")
