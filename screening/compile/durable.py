@@ -106,25 +106,41 @@ class DurableSession:
         self._host = _QuietHost()
         self._hits: dict[str, list[Firing]] = {}
         self._on_fire = on_fire
-        ruleset: dict[str, Any] = {r.name: dict(r.spec, run=self._action(r.name)) for r in rules}
+        # Actions are run by `_run_actions`, not by durable's dispatcher: `run` is never called.
+        ruleset: dict[str, Any] = {r.name: dict(r.spec, run=_noop) for r in rules}
         ruleset.update({name: dict(spec, run=_noop) for name, spec in HELPERS.items()})
         try:
             self._host.register_rulesets({self.name: ruleset})
         except Exception as exc:  # durable raises its own error type for bad rulesets
             raise EngineError(f"durable-rules rejected the ruleset: {exc}") from exc
         self._ruleset = self._host.get_ruleset(self.name)
-        self._asserter: Any = None
+        self._handle: int = self._ruleset._handle
+        self._rules = {r.name for r in rules}
+        self._firing = False
 
-    def _action(self, name: str) -> Callable[[Any], None]:
-        def act(c: Any) -> None:  # exactly one parameter: durable treats two as async
-            matched: Frame = dict(c._m or {})
-            sid = c.s.sid
-            self._hits[sid].append((name, {alias: fact["id"] for alias, fact in matched.items()}))
-            self._asserter = c
-            self._on_fire(sid, name, matched)
-            self._asserter = None
-
-        return act
+    def _run_actions(self, sid: str, state: int) -> None:
+        """Run every pending action of the session, as durable's `do_actions` would, minus what
+        we do not use: no closure objects, no state written back after each action (nothing
+        changes it), so a firing costs one JSON decode and two C calls."""
+        started = self._call(dre.start_action_for_state, state)
+        pending = started[1] if started else None
+        while pending:
+            ((name, frame),) = json.loads(pending).items()
+            if name in self._rules:
+                matched: Frame = frame
+                self._hits[sid].append((name, {a: fact["id"] for a, fact in matched.items()}))
+                self._firing = True
+                try:
+                    self._on_fire(sid, name, matched)
+                except Exception as exc:
+                    dre.abandon_action(self._handle, state)
+                    raise EngineError(f"the action of {name} failed: {exc!r}") from exc
+                except BaseException:
+                    dre.abandon_action(self._handle, state)
+                    raise
+                finally:
+                    self._firing = False
+            pending = self._call(dre.complete_and_start_action, state)
 
     def close(self) -> None:
         """Free the ruleset's C memory (a dropped ruleset otherwise leaks, field guide §7)."""
@@ -134,43 +150,52 @@ class DurableSession:
             dre.delete_ruleset(rs._handle)
 
     def assert_from_action(self, fact: dict[str, Any]) -> None:
-        """Assert a derived fact from inside the running action (forward chaining)."""
-        if self._asserter is None:  # pragma: no cover - only called from on_fire
+        """Assert a derived fact from inside the running action (forward chaining): its
+        matches join the actions still pending in the same session."""
+        if not self._firing:  # pragma: no cover - only called from on_fire
             raise EngineError("derived facts can only be asserted while a rule fires")
-        self._asserter.assert_fact(fact)
+        code = self._call(dre.assert_fact, encode(fact))[0]
+        if code not in (0, 1):  # 2: the same fact id twice
+            raise EngineError(f"durable-rules refused a derived fact (code {code}): {fact}")
 
-    def run_case(self, sid: str, messages: list[dict[str, Any]], max_stratum: int) -> list[Firing]:
+    def run_case(
+        self, sid: str, messages: Sequence[dict[str, Any] | str], max_stratum: int
+    ) -> list[Firing]:
         """Assert base facts, then one stratum marker per level; always delete the session.
 
-        Every payload is serialised before the session is first used: a session that never
-        ran an action must not reach `delete_state` (field guide P1).
+        A message is a fact, or a fact already encoded by `encode` (a case's facts are
+        encoded once for all the rulesets of a pack). Every payload is serialised before the
+        session is first used: a session that never ran an action must not reach
+        `delete_state` (field guide P1).
         """
-        payloads = [_payload([{"t": _SENTINEL_T, "id": _SENTINEL_T, "sid": sid}, *messages])]
+        sentinel = {"t": _SENTINEL_T, "id": _SENTINEL_T, "sid": sid}
+        facts = [m if isinstance(m, str) else encode(m) for m in [sentinel, *messages]]
+        payloads = ["[" + ",".join(facts) + "]"]
         payloads += [
-            _payload([{"t": STRATUM, "level": level, "id": f"{STRATUM}{level}", "sid": sid}])
+            encode([{"t": STRATUM, "level": level, "id": f"{STRATUM}{level}", "sid": sid}])
             for level in range(1, max_stratum + 1)
         ]
-        self._hits[sid] = []
+        hits = self._hits[sid] = []
         try:
             for payload in payloads:
-                self._assert(sid, payload)
+                # 1: a fact matched nothing; 2: duplicate id (neither fails the batch: P2)
+                _code, state = self._call(dre.assert_facts, payload)
+                self._run_actions(sid, state)
         finally:
-            self._host.delete_state(self.name, sid)
-        return self._hits.pop(sid)
+            dre.delete_state(self._handle, sid)
+            del self._hits[sid]
+        return hits
 
-    def _assert(self, sid: str, payload: str) -> None:
-        result = dre.assert_facts(self._ruleset._handle, payload)
-        code, handle = result[0], result[1]
-        if code not in (0, 1, 2):  # 1: a fact matched nothing; 2: duplicate id
-            raise EngineError(f"durable-rules returned code {code}")
-        errors: list[str] = []
-        self._ruleset.do_actions(handle, lambda e, _s: errors.append(str(e)) if e else None)
-        state = self._host.get_state(self.name, sid)
-        if errors or state.get("exception"):
-            raise EngineError("; ".join(errors) or str(state.get("exception")))
+    def _call(self, function: Callable[..., Any], argument: Any) -> Any:
+        """A C call on this ruleset; its error (a code such as 303) as an `EngineError`."""
+        try:
+            return function(self._handle, argument)
+        except dre.error as exc:
+            raise EngineError(str(exc)) from exc
 
 
-def _payload(messages: list[dict[str, Any]]) -> str:
+def encode(messages: list[dict[str, Any]] | dict[str, Any]) -> str:
+    """Facts as the JSON the engine reads; NaN, infinity and non-JSON values are refused."""
     try:
         return json.dumps(messages, ensure_ascii=False, allow_nan=False)
     except (ValueError, TypeError) as exc:  # NaN, infinity or a non-JSON value in a fact

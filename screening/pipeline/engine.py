@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from screening.compile.alpha import LIMITS, Limits
 from screening.compile.dnf import Literal, carried_keys, finding_dependencies, strata, to_dnf
@@ -21,6 +20,7 @@ from screening.compile.durable import (
     EngineError,
     Frame,
     compile_conjunction,
+    encode,
 )
 from screening.compile.shards import OversizedRule, partition
 from screening.conditions.base import JOIN_KEYS
@@ -86,7 +86,7 @@ class Matcher:
             raise EngineError(f"rules too large for any durable-rules ruleset: {exc}") from exc
         self._top = [max(levels[rid] for rid in shard.rule_ids) for shard in self.shards]
         self._finding_asserted: set[tuple[str, str]] = set()
-        self._carried: dict[str, list[dict[str, Any]]] = {}
+        self._carried: dict[str, list[tuple[str, str]]] = {}  # sid -> (fact type, fact JSON)
         self._sessions: list[DurableSession] = []
         try:
             for i, shard in enumerate(self.shards):
@@ -112,23 +112,24 @@ class Matcher:
         if (sid, fact_id) not in self._finding_asserted:
             self._finding_asserted.add((sid, fact_id))
             fact = {"t": F.FINDING, "rule": rule_id, **keys, "id": fact_id, "sid": sid}
-            self._carried[sid].append(fact)
-            self._sessions[shard].assert_from_action(dict(fact))
+            self._carried[sid].append((F.FINDING, encode(fact)))
+            self._sessions[shard].assert_from_action(fact)
 
     def match(self, facts: list[Fact]) -> list[RuleFiring]:
         """Assert one case's facts in a fresh session of each ruleset, in order; return every
         firing, in engine order."""
         self._cases += 1
         sid = str(self._cases)
-        base = [f.message(sid) for f in facts]
+        base = [(str(m.get("t")), encode(m)) for m in (f.message(sid) for f in facts)]
         carried = self._carried[sid] = []
         raw: list[tuple[str, dict[str, str]]] = []
         try:
             for shard, session, top in zip(self.shards, self._sessions, self._top, strict=True):
-                messages = [m for m in [*base, *carried] if _wanted(shard.kinds, m)]
-                if not messages and shard.kinds is not None and STRATUM not in shard.kinds:
+                kinds = shard.kinds
+                messages = [m for t, m in [*base, *carried] if kinds is None or t in kinds]
+                if not messages and kinds is not None and STRATUM not in kinds:
                     continue  # nothing in the case can reach this ruleset's rules
-                raw += session.run_case(sid, [dict(m) for m in messages], top)
+                raw += session.run_case(sid, messages, top)
         finally:
             self._finding_asserted = {k for k in self._finding_asserted if k[0] != sid}
             del self._carried[sid]
@@ -149,8 +150,3 @@ class Matcher:
         for session in self._sessions:
             session.close()
         self._sessions = []
-
-
-def _wanted(kinds: frozenset[str] | None, message: dict[str, Any]) -> bool:
-    """Whether a ruleset testing these fact types can use this fact at all."""
-    return kinds is None or message.get("t") in kinds
