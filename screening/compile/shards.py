@@ -12,6 +12,7 @@ the same rulesets.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -120,9 +121,15 @@ def partition(
     nets: list[AlphaNetwork] = []
     members: list[list[str]] = []
     placed: dict[str, int] = {}
+    # Tables only fill as rules are added, so rules with the same patterns that did not fit
+    # in a ruleset never will: remember where each shape was refused.
+    refused: set[tuple[int, str]] = set()
     for rid in sorted(groups, key=lambda r: (level[r], first[r])):
         start = max((placed[d] for d in depends.get(rid, ()) if d in placed), default=0)
+        shape = json.dumps([r.spec for r in groups[rid]], sort_keys=True, default=str)
         for index in range(start, len(nets) + 1):
+            if (index, shape) in refused:
+                continue
             if index == len(nets):
                 nets.append(_network(helpers, limits))
                 members.append([])
@@ -134,6 +141,7 @@ def partition(
                 placed[rid] = index
                 break
             net.undo(mark)
+            refused.add((index, shape))
             if not members[index]:  # pragma: no cover - `oversized` has ruled this out
                 raise OversizedRule({rid: problems})
     return [
