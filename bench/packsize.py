@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -126,17 +128,28 @@ def child(pack_dir: Path, corpus: Path, jobs: int) -> None:
 
 
 def measure(pack_dir: Path, corpus: Path, jobs: int, timeout: float) -> dict[str, Any]:
-    """The child's figures, or a crash or hang when it dies or runs out of time."""
+    """The child's figures, or a crash or hang when it dies or runs out of time.
+
+    The child runs in its own process group, so a hang takes its batch workers down with it.
+    """
     cmd = [sys.executable, "-m", "bench.packsize", "--child", str(pack_dir), str(corpus)]
-    try:
-        p = subprocess.run(
-            [*cmd, "--jobs", str(jobs)], cwd=ROOT, capture_output=True, text=True, timeout=timeout
-        )
-    except subprocess.TimeoutExpired:
-        return {"failure": f"hang (no result after {timeout:.0f} s)"}
-    rows = [line for line in p.stdout.splitlines() if line.startswith("{")]
+    with subprocess.Popen(
+        [*cmd, "--jobs", str(jobs)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as p:
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.communicate()
+            return {"failure": f"hang (no result after {timeout:.0f} s)"}
+    rows = [line for line in out.splitlines() if line.startswith("{")]
     if p.returncode != 0 or not rows:
-        tail = (p.stderr.strip().splitlines() or ["no output"])[-1]
+        tail = (err.strip().splitlines() or ["no output"])[-1]
         return {"failure": f"crash (exit {p.returncode}: {tail})"}
     return dict(json.loads(rows[-1]))
 

@@ -87,7 +87,7 @@ def test_a_full_child_hash_of_512_hangs() -> None:
     assert model(same(eq, 512)) and engine(same(eq, 512), fact, timeout=5) == "hung"
 
 
-def test_a_full_absence_list_of_128_crashes_and_129_is_refused() -> None:
+def test_a_full_absence_list_of_128_is_unsafe_and_129_is_refused() -> None:
     def nex(i: int) -> dict[str, Any]:
         return {"$and": [{"t": "x"}, {"$nex": {f"p{i}": 1}}]}
 
@@ -96,7 +96,10 @@ def test_a_full_absence_list_of_128_crashes_and_129_is_refused() -> None:
 
     lists_only = replace(EXACT, stack=10**6)  # the bound assumes every property may be absent
     assert not model(same(nex, 127), lists_only) and engine(same(nex, 127), every(127)) == "ran 0"
-    assert model(same(nex, 128), lists_only) and engine(same(nex, 128), every(128)) == "crashed"
+    # 128 fill the list with no 0 terminator: the walk reads on into the next table's memory,
+    # which crashed in one layout and happened to hold a 0 in another (undefined behaviour)
+    assert model(same(nex, 128), lists_only)
+    assert engine(same(nex, 128), every(128)) in ("crashed", "ran 0")
     assert "error code: 107" in engine(same(nex, 129), every(129))
 
 
