@@ -162,10 +162,14 @@ class Source(CaseInput):
 
 
 class Outcome(CaseInput):
+    """What happened: the decision of the screening body, or of the parties."""
+
     status: Literal[
         "approved",
         "approved_with_conditions",
         "blocked",
+        "divestment_ordered",
+        "no_jurisdiction",
         "withdrawn",
         "frozen",
         "completed",
@@ -178,6 +182,12 @@ class Outcome(CaseInput):
         default=None, description="When the outcome came: a year, or a month or day."
     )
     summary: str | None = None
+    body: NonBlank | None = Field(
+        default=None, description="Who decided (the screening body, minister or court)."
+    )
+    legal_basis: NonBlank | None = Field(
+        default=None, description="The law and section the decision was taken under."
+    )
 
 
 class Case(CaseInput):
@@ -201,6 +211,14 @@ class Case(CaseInput):
     outcome: Outcome | None = None
     expected_band: Band | None = Field(
         default=None, description="The band the case's author judges right (for backtesting)."
+    )
+    expected_band_reason: NonBlank | None = Field(
+        default=None, description="Why the author expects that band (one or two sentences)."
+    )
+    control: bool = Field(
+        default=False,
+        description="A harmless case kept to check that misleading words or an ordinary "
+        "state-owned buyer do not raise the score (the backtest counts controls apart).",
     )
 
     def party(self, ref: str) -> Party | None:

@@ -47,7 +47,7 @@ def case_field_paths() -> dict[str, str]:
 
 #: Fields a rule must not test: what the case's author expects, what happened, and the
 #: version of the file format.
-NOT_TESTABLE = ("expected_band", "outcome", "schema_version")
+NOT_TESTABLE = ("expected_band", "expected_band_reason", "control", "outcome", "schema_version")
 
 
 def _walk(model: type[BaseModel], prefix: str, out: dict[str, str]) -> None:
