@@ -47,6 +47,10 @@ TransactionType = Literal[
     "export",
     "venture_fund",
     "framework_agreement",
+    "equipment_supply",
+    "managed_service",
+    "technology_licence",
+    "land_purchase",
 ]
 DocumentKind = Literal[
     "agreement",
