@@ -53,7 +53,7 @@ def render_catalogue(pack: RulePack) -> str:
                 _cell(r.description),
                 "",
                 f"*Recommendation:* {_cell(r.recommendation.action)} "
-                f"*Route:* {_cell(r.recommendation.route)}",
+                f"*Routes:* {_cell(', '.join(r.recommendation.routes) or 'none')}",
                 "",
                 "Sources:",
                 "",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from screening.checks.limits import check_engine_limits
 from screening.checks.registries import check_registries
+from screening.checks.routes import check_routes
 from screening.checks.rules import check_rules
 from screening.errors import InputError, Problem
 from screening.loading.rulepack import RulePack, read_rule_pack
@@ -28,6 +29,7 @@ def check_rule_pack(root: Path, *, examples: bool = True) -> tuple[RulePack | No
         return None, problems.sorted()
     problems.extend(check_registries(pack))
     problems.extend(check_rules(pack, examples=examples))
+    problems.extend(check_routes(pack))
     if not problems.errors:  # limits are counted over patterns that compile
         problems.extend(check_engine_limits(pack.rules))
     return pack, problems.sorted()

@@ -214,7 +214,7 @@ def show(rule_id: str, rules_dir: Path | None, cases_dir: Path) -> None:
         "",
         f"  explanation: {r.explanation}",
         f"  do:      {r.recommendation.action}",
-        f"  route:   {r.recommendation.route}",
+        f"  routes:  {', '.join(r.recommendation.routes) or 'none'}",
         "",
         "  sources:",
     ]

@@ -31,6 +31,7 @@ from screening.models.registry import (
     PlacesFile,
     VocabularyFile,
 )
+from screening.models.routing import RoutingFile
 from screening.models.rule import Rule
 from screening.models.settings import MatchingFile, ScoringFile
 
@@ -60,6 +61,7 @@ class RulePack:
     scoring: ScoringFile
     matching: MatchingFile
     digest: str
+    routing: RoutingFile | None = None
     docs: dict[str, YamlDocument] = field(default_factory=dict)
 
     @property
@@ -126,6 +128,8 @@ def read_rule_pack(root: Path) -> tuple[RulePack | None, Problems]:
     scoring = load(root / "scoring.yaml", ScoringFile, "scoring")
     matching = load(root / "matching.yaml", MatchingFile, "matching")
     vocabulary = load(root / "vocabulary.yaml", VocabularyFile, "vocabulary")
+    routes_file = root / "routes.yaml"
+    routing = load(routes_file, RoutingFile, "routes") if routes_file.exists() else None
 
     phrase_sets: dict[str, PhraseSet] = {}
     for path in yaml_files(root / "phrases"):
@@ -162,6 +166,7 @@ def read_rule_pack(root: Path) -> tuple[RulePack | None, Problems]:
         scoring=scoring,
         matching=matching,
         digest=pack_digest(root),
+        routing=routing,
         docs=docs,
     )
     return pack, problems

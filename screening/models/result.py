@@ -15,6 +15,21 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Route(_Out):
+    """One body of the case's jurisdiction that should see a finding, or that none has remit."""
+
+    kind: str = Field(description="The kind of attention (rules/routes.yaml route_kinds).")
+    kind_label: str
+    body_id: str | None = Field(default=None, description="None when no body has remit.")
+    body: str
+    filing: str | None = Field(
+        default=None, description="mandatory, voluntary, by_referral, none or unknown."
+    )
+    legal_basis: str | None = None
+    filing_note: str | None = Field(default=None, description="When filing applies.")
+    note: str | None = Field(default=None, description="A remark on the body's remit here.")
+
+
 class Finding(_Out):
     rule_id: str
     title: str
@@ -31,6 +46,9 @@ class Finding(_Out):
     evidence: list[Evidence]
     references: list[Reference]
     recommendation: Recommendation
+    routes: list[Route] = Field(
+        default_factory=list, description="The bodies of the case's jurisdiction to refer to."
+    )
     firings: int = Field(description="How many fact combinations satisfied the rule.")
     caveats: list[str] = Field(default_factory=list)
 
@@ -57,11 +75,17 @@ class Result(_Out):
         default=None, description="The band the case's author expects (from the case file)."
     )
     outcome: str | None = Field(default=None, description="Recorded outcome, for historical cases.")
+    jurisdiction: str | None = Field(default=None, description="The case's jurisdiction.")
+    control: bool = Field(default=False, description="The case is a harmless control.")
     score: float = Field(ge=0, le=100)
     band: Band
     risk_before_mitigation: float
     bands: BandScale
     findings: list[Finding]
+    recommendations: list[str] = Field(
+        default_factory=list,
+        description="Case-level advice, first: where no body has remit, mandatory filings.",
+    )
     notices: list[str] = Field(
         default_factory=list, description="Things the reviewer should know, e.g. an unplaced site."
     )

@@ -23,9 +23,17 @@ class Reference(Strict):
 
 
 class Recommendation(Strict):
+    """What the reviewer should do, and which kinds of body should see the case.
+
+    `routes` names kinds of attention (rules/routes.yaml `route_kinds`: investment screening,
+    a defence assessment, export control, land, …); the routing table turns them into the
+    bodies of the case's own jurisdiction. An empty list: the finding needs no referral.
+    """
+
     action: NonEmpty
-    route: NonEmpty = Field(
-        description="Which regulator or national body should see the case, or that none has remit."
+    routes: list[Slug] = Field(default_factory=list)
+    note: str | None = Field(
+        default=None, description="A remark on the referral that holds in every jurisdiction."
     )
 
 

@@ -15,6 +15,7 @@ from screening.models.casepaths import case_values
 from screening.models.result import BandScale, Provenance, Result
 from screening.pipeline.engine import Matcher
 from screening.pipeline.findings import build_drafts
+from screening.pipeline.routing import case_recommendations, route
 from screening.pipeline.scoring import band_of, score_drafts
 from screening.signals.extract import SignalExtractor
 
@@ -33,17 +34,27 @@ class Screener:
         drafts = build_drafts(self.pack, firings, extraction.by_id(), case_values(case))
         score, risk, findings = score_drafts(drafts)
         bands = self.pack.scoring.bands
+        recommendations: list[str] = []
+        routing = self.pack.routing
+        if routing is not None:
+            sectors = case.target.sectors if case.target else []
+            for f in findings:
+                f.routes = route(routing, case.jurisdiction, sectors, f.recommendation.routes)
+            recommendations = case_recommendations(routing, case.jurisdiction, findings)
         return Result(
             case_id=case.id,
             case_title=case.title,
             case_path=case_path,
             expected_band=case.expected_band,
             outcome=case.outcome.status if case.outcome else None,
+            jurisdiction=case.jurisdiction,
+            control=case.control,
             score=score,
             band=band_of(score, bands),
             risk_before_mitigation=risk,
             bands=BandScale(medium=bands.medium, high=bands.high, critical=bands.critical),
             findings=findings,
+            recommendations=recommendations,
             notices=extraction.notices,
             provenance=Provenance(
                 engine_version=__version__,

@@ -14,7 +14,7 @@ from screening.models.evidence import (
     ProximityEvidence,
     TextEvidence,
 )
-from screening.models.result import Result
+from screening.models.result import Result, Route
 
 SNIPPET = 240
 #: Findings named when a case's score is summed up in one line.
@@ -122,3 +122,23 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def plain(text: str) -> str:
     """Case text without control characters (an ESC sequence could rewrite a terminal)."""
     return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text)
+
+
+FILING = {
+    "mandatory": "filing mandatory",
+    "voluntary": "filing voluntary",
+    "by_referral": "by referral from a regulator",
+    "none": "no filing: informs or advises",
+    "unknown": "filing duty not mapped",
+}
+
+
+def route_line(route: Route) -> str:
+    """'Body (filing; legal basis) [kind]', or the reason no body has remit."""
+    if route.body_id is None:
+        why = f": {route.note}" if route.note else ""
+        return f"{route.body}{why}"
+    parts = [FILING.get(route.filing or "", route.filing or ""), route.legal_basis or ""]
+    detail = "; ".join(p for p in parts if p)
+    note = f" — {route.note}" if route.note else ""
+    return f"{route.body} ({detail}) [{route.kind_label.lower()}]{note}"

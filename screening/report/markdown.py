@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from screening.models.result import Result
-from screening.report.describe import describe, plain, signed
+from screening.report.describe import describe, plain, route_line, signed
 
 
 def _md(text: str) -> str:
@@ -24,6 +24,9 @@ def render(result: Result) -> str:
         f"risk before mitigation {result.risk_before_mitigation:.1f})",
         "",
     ]
+    for advice in result.recommendations:
+        lines.append(f"**Advice:** {_md(advice)}")
+        lines.append("")
     for notice in result.notices:
         lines.append(f"> Notice: {_md(notice)}")
     if result.notices:
@@ -55,8 +58,11 @@ def render(result: Result) -> str:
         lines.append("")
         for r in f.references:
             lines += [f'> "{_md(r.quote)}" — `{r.document}`', ""]
-        lines.append(f"**Recommendation:** {_md(f.recommendation.action)}  ")
-        lines.append(f"**Route:** {_md(f.recommendation.route)}")
+        lines.append(f"**Recommendation:** {_md(f.recommendation.action)}")
+        lines.append("")
+        lines += [f"- *Route:* {_md(route_line(r))}" for r in f.routes]
+        if f.recommendation.note:
+            lines.append(f"- *Route:* {_md(f.recommendation.note)}")
         lines.append("")
     p = result.provenance
     lines.append(

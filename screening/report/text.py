@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from screening.models.result import Result
-from screening.report.describe import describe, plain, signed
+from screening.report.describe import describe, plain, route_line, signed
 
 
 def escape(text: str) -> str:
@@ -41,6 +41,8 @@ def render(result: Result, console: Console) -> None:
             expand=False,
         )
     )
+    for advice in result.recommendations:
+        console.print(f"[bold]advice:[/bold] {escape(advice)}")
     for notice in result.notices:
         console.print(f"[yellow]notice:[/yellow] {escape(notice)}")
     if not result.findings:
@@ -58,7 +60,10 @@ def render(result: Result, console: Console) -> None:
         for ref in f.references:
             table.add_row("why", f'"{escape(ref.quote)}" [dim]({escape(ref.document)})[/dim]')
         table.add_row("do", escape(f.recommendation.action))
-        table.add_row("route", escape(f.recommendation.route))
+        for r in f.routes:
+            table.add_row("route", escape(route_line(r)))
+        if f.recommendation.note:
+            table.add_row("route", escape(f.recommendation.note))
         if f.note:
             table.add_row("note", escape(f.note))
         contribution = signed(f.contribution) if f.counted else "  0.0"

@@ -147,3 +147,13 @@ def test_empty_folder_and_unknown_rule_are_errors(tmp_path: Path) -> None:
     assert code == 2 and "no case files (*.yaml, *.yml) in this folder" in err
     code, _, err = invoke("rules", "test", str(FIXTURE_PACK), "--rule", "nope")
     assert code == 2 and "unknown rule 'nope'" in err
+
+
+def test_screen_names_the_bodies_of_the_cases_own_jurisdiction() -> None:
+    code, out, _ = invoke("screen", CASE, *RULES, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["jurisdiction"] == "XX"
+    bodies = {r["body_id"] for f in data["findings"] for r in f["routes"]}
+    assert bodies and bodies <= {"xx-screening", "xx-defence", "xx-foreign", "xx-ports"}
+    assert any(a.startswith("Filing may be mandatory: Testland") for a in data["recommendations"])

@@ -17,7 +17,7 @@ def rule(rid: str, when: Any) -> Rule:
             "when": when,
             "explanation": "x",
             "references": [{"document": "d", "quote": "q"}],
-            "recommendation": {"action": "a", "route": "r"},
+            "recommendation": {"action": "a"},
         }
     )
 

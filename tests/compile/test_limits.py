@@ -27,7 +27,7 @@ when:
   field: {{path: {path}, {op}: {value}}}
 explanation: x
 references: [{{document: d.txt, quote: q}}]
-recommendation: {{action: a, route: r}}
+recommendation: {{action: a}}
 """
 
 

@@ -17,7 +17,7 @@ when:
   entity: {{entities: [test-harbour-group, test-policy-bank], min_score: {score}}}
 explanation: x
 references: [{{document: d.txt, quote: q}}]
-recommendation: {{action: a, route: r}}
+recommendation: {{action: a}}
 """
 
 

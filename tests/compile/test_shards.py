@@ -215,3 +215,11 @@ def test_a_rule_too_large_alone_is_named() -> None:
     assert list(info.value.reasons) == ["big"]
     assert "600 different tests" in info.value.reasons["big"][0]
     assert LIMITS.hash_children < 600
+
+
+def test_strings_compare_on_their_length_modulo_65536() -> None:
+    """Not a table but a fact limit (reduceString keeps lengths in 16 bits): a value longer
+    than 65,535 bytes is compared on its first (length mod 65,536) bytes only."""
+    rules = {"abc": {"all": [{"a": {"$and": [{"t": "x"}, {"v": "abc"}]}}]}}
+    assert engine(rules, [{"t": "x", "v": "abc" + "z" * 65536}]) == "ran 1"  # a false match
+    assert engine(rules, [{"t": "x", "v": "abcz"}]) == "ran 0"

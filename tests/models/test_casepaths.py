@@ -102,7 +102,7 @@ references:
     quote: "internet companies like Tencent and Alibaba Health have made strategic investments"
 recommendation:
   action: Ask where the location data is stored and who can reach it.
-  route: none has remit in this test
+  routes: []
 """,
         encoding="utf-8",
     )

@@ -26,7 +26,7 @@ from screening.loading.rulepack import RulePack
 from screening.models.case import Case
 from screening.models.evidence import Evidence, OwnershipEvidence, TextEvidence
 from screening.models.result import Result
-from screening.report.describe import describe, drivers, signed
+from screening.report.describe import describe, drivers, route_line, signed
 from screening.report.html.charts import (
     band_chart,
     breakdown,
@@ -97,6 +97,7 @@ def _env() -> Environment:
     env.filters["px"] = lambda v: f"{v:.1f}"
     env.filters["drivers"] = drivers
     env.filters["finding_kind"] = finding_kind
+    env.globals["route_line"] = route_line
     return env
 
 

@@ -1,0 +1,96 @@
+"""`rules/routes.yaml`: which body of which jurisdiction receives which kind of finding.
+
+A rule says what kind of attention its finding needs (`recommendation.routes`: investment
+screening, a defence assessment, export control, land, …); the routing table says, per
+regime, which bodies give it, on what legal basis, and whether filing is mandatory. A case
+is routed only to its own jurisdiction's bodies; where none has remit the report says so.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from screening.models.common import CountryCode, NonEmpty, Slug, Strict
+
+Filing = Literal["mandatory", "voluntary", "by_referral", "none", "unknown"]
+
+
+class RouteKind(Strict):
+    id: Slug
+    label: NonEmpty
+    description: NonEmpty
+
+
+class Body(Strict):
+    """A public body that decides on, advises on or is told of a kind of finding."""
+
+    id: Slug
+    name: NonEmpty = Field(max_length=120, description="The name reports use.")
+    full_name: NonEmpty
+    cite: NonEmpty = Field(max_length=90, description="A short legal citation for reports.")
+    decides: NonEmpty
+    filing: Filing
+    filing_note: str | None = None
+    legal_basis: NonEmpty
+    quote: str | None = Field(default=None, max_length=400)
+    sectors: list[Slug] = Field(
+        default_factory=list, description="Sectors in its remit; empty: any sector."
+    )
+    not_in_remit: str | None = None
+    source: NonEmpty
+    uncertain: str | None = None
+
+
+class Regime(Strict):
+    id: Slug
+    label: NonEmpty
+    jurisdictions: list[CountryCode] = Field(
+        default_factory=list, description="Countries it applies to; empty for the default."
+    )
+    also: list[Slug] = Field(
+        default_factory=list,
+        description="Other regimes whose routes apply too (an EU member state's cases also "
+        "go to the EU cooperation mechanism).",
+    )
+    bodies: list[Body] = Field(default_factory=list)
+    routes: dict[Slug, list[Slug]] = Field(
+        default_factory=dict, description="Route kind -> body ids, in the order to name them."
+    )
+
+    @model_validator(mode="after")
+    def _known_bodies(self) -> Regime:
+        ids = {b.id for b in self.bodies}
+        for kind, bodies in self.routes.items():
+            for body in bodies:
+                if body not in ids:
+                    raise ValueError(
+                        f"routes.{kind}: '{body}' is not a body of regime '{self.id}'; "
+                        f"expected one of {', '.join(sorted(ids)) or 'none'}"
+                    )
+        return self
+
+
+class RoutingFile(Strict):
+    """The whole routing table."""
+
+    route_kinds: list[RouteKind] = Field(min_length=1)
+    regimes: list[Regime] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_default(self) -> RoutingFile:
+        defaults = [r.id for r in self.regimes if not r.jurisdictions]
+        if len(defaults) != 1:
+            raise ValueError(
+                f"expected exactly one default regime (no jurisdictions); found {len(defaults)}"
+            )
+        kinds = {k.id for k in self.route_kinds}
+        for regime in self.regimes:
+            for kind in regime.routes:
+                if kind not in kinds:
+                    raise ValueError(
+                        f"regime '{regime.id}': unknown route kind '{kind}'; expected one of "
+                        f"{', '.join(sorted(kinds))}"
+                    )
+        return self
