@@ -10,6 +10,18 @@ from screening.errors import Problem
 from screening.models.common import BANDS, Band
 from screening.models.result import Result
 
+#: Outcomes that mean a screening body stopped or unwound a deal.
+STOPPED = ("blocked", "divestment_ordered")
+
+
+@dataclass(frozen=True)
+class Gates:
+    """What a corpus backtest must reach (CI checks the development corpus against these)."""
+
+    min_within_one_band: float = 0.90
+    max_stopped_low: int = 0
+    max_controls_above_medium: float = 0.10
+
 
 @dataclass(frozen=True)
 class Row:
@@ -63,6 +75,45 @@ class Backtest:
     @property
     def within_one_band(self) -> float:
         return sum(abs(r.distance) <= 1 for r in self.rows) / len(self.rows) if self.rows else 0.0
+
+    @property
+    def stopped_low(self) -> list[Result]:
+        """Blocked or divestment-ordered cases the rules put in the low band."""
+        return [
+            r.result for r in self.rows if r.result.outcome in STOPPED and r.result.band == "low"
+        ]
+
+    @property
+    def controls(self) -> list[Result]:
+        return [r.result for r in self.rows if r.result.control] + [
+            r for r in self.unlabelled if r.control
+        ]
+
+    @property
+    def controls_above_medium(self) -> list[Result]:
+        return [r for r in self.controls if r.band in ("high", "critical")]
+
+    def gate_failures(self, gates: Gates = Gates()) -> list[str]:
+        """One line per gate the corpus misses (empty: every gate passed)."""
+        out = []
+        if self.rows and self.within_one_band < gates.min_within_one_band:
+            out.append(
+                f"within one band {self.within_one_band:.0%} < {gates.min_within_one_band:.0%}"
+            )
+        if len(self.stopped_low) > gates.max_stopped_low:
+            names = ", ".join(r.case_id for r in self.stopped_low)
+            out.append(
+                f"{len(self.stopped_low)} blocked or divestment-ordered cases score low: {names}"
+            )
+        controls = self.controls
+        share = len(self.controls_above_medium) / len(controls) if controls else 0.0
+        if share > gates.max_controls_above_medium:
+            names = ", ".join(r.case_id for r in self.controls_above_medium)
+            out.append(
+                f"{share:.0%} of controls score above medium (> "
+                f"{gates.max_controls_above_medium:.0%}): {names}"
+            )
+        return out
 
     def disagreements(self) -> list[Row]:
         return sorted(

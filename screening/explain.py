@@ -23,7 +23,6 @@ from screening.conditions.tree import (
     iter_leaves,
 )
 from screening.models.case import Case
-from screening.models.casepaths import case_values
 from screening.models.evidence import Evidence, PartyEvidence
 from screening.models.facts import Fact
 from screening.models.result import Result
@@ -147,7 +146,7 @@ class _Context(CaseEvidence):
         case: Case,
         screener: Screener,
     ) -> None:
-        super().__init__(screener.pack, case_values(case))
+        super().__init__(screener.pack, extraction.values)
         self.extraction = extraction
         self.leaves = leaves
         self._fired = fired

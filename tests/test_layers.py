@@ -33,8 +33,8 @@ LAYERS: list[list[str]] = [
         "screening.schemas",
     ],
     ["screening.report", "screening.explain"],
-    ["screening.batch", "screening.backtest"],
-    ["screening.report.batch"],  # renders batch summaries and backtests
+    ["screening.batch", "screening.backtest", "screening.calibrate"],
+    ["screening.report.batch", "screening.report.calibrate"],  # batch, backtest, calibration
     ["screening.cli"],
 ]
 

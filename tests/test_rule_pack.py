@@ -11,6 +11,12 @@ from tests.conftest import REAL_PACK, ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 FAMILIES = {
+    "access",
+    "control-rights",
+    "filing",
+    "investor",
+    "land",
+    "personal-data",
     "belt-and-road",
     "confidentiality",
     "proximity",
@@ -58,6 +64,9 @@ def test_every_reference_quotes_its_document_verbatim(real_pack: RulePack) -> No
     texts = {p.name: _squash(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt")}
     for lr in real_pack.rules:
         for ref in lr.rule.references:
+            if ref.kind == "official":
+                assert ref.url and ref.url.startswith("http"), lr.rule.id
+                continue
             assert ref.document in texts, f"{lr.rule.id}: unknown document {ref.document}"
             assert _squash(ref.quote) in texts[ref.document], (
                 f"{lr.rule.id}: quote not found verbatim in {ref.document}: {ref.quote[:60]}"

@@ -13,6 +13,7 @@ import click
 
 from screening import __version__
 from screening.cli.batch import backtest, batch
+from screening.cli.calibrate import calibrate_command
 from screening.cli.explain import explain_command
 from screening.cli.impact import impact_command
 from screening.cli.rules import rules
@@ -37,6 +38,7 @@ def schema(what: str) -> None:
 cli.add_command(screen)
 cli.add_command(batch)
 cli.add_command(backtest)
+cli.add_command(calibrate_command)
 cli.add_command(rules)
 cli.add_command(explain_command)
 cli.add_command(impact_command)

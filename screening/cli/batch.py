@@ -14,6 +14,7 @@ from screening.batch.inputs import expand, shown
 from screening.batch.job import run_batch
 from screening.batch.runner import Outcome, default_jobs, run
 from screening.cli.common import (
+    EXIT_FAIL_ON,
     EXIT_INPUT,
     format_option,
     load_pack_or_exit,
@@ -110,11 +111,19 @@ def batch(
 @rules_option
 @jobs_option
 @format_option()
-def backtest(paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, fmt: str) -> None:
+@click.option(
+    "--gate",
+    is_flag=True,
+    help="Exit 1 when within-one-band agreement is under 90%, a blocked or "
+    "divestment-ordered case scores low, or more than 10% of controls score above medium.",
+)
+def backtest(
+    paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, fmt: str, gate: bool
+) -> None:
     """Compare each case's band with the band its author expects (`expected_band`).
 
     Prints a confusion matrix, the cases that disagree with the findings that drove them,
-    and how often each rule fired.
+    how often each rule fired, blocked cases scored low and controls scored above medium.
     """
     pack = load_pack_or_exit(rules_dir)
     bt = Backtest()
@@ -135,3 +144,8 @@ def backtest(paths: tuple[str, ...], rules_dir: Path | None, jobs: int | None, f
     if bt.errors:
         report_problems(bt.errors)
         raise SystemExit(EXIT_INPUT)
+    failures = bt.gate_failures() if gate else []
+    for line in failures:
+        click.echo(f"gate failed: {line}", err=True)
+    if failures:
+        raise SystemExit(EXIT_FAIL_ON)

@@ -29,6 +29,7 @@ from screening.models.case import PartyKind, Role
 from screening.models.common import CountryCode, GovernmentLevel, Slug, Strict
 from screening.models.evidence import PartyEvidence
 from screening.models.facts import Fact
+from screening.models.party import InvestorType, StateLinkKind
 
 ROLES: frozenset[str] = frozenset(get_args(Role))
 PARTY_KINDS: frozenset[str] = frozenset(get_args(PartyKind))
@@ -60,6 +61,17 @@ class PartyTest(Strict):
     government_levels: list[GovernmentLevel] = Field(default_factory=list)
     former_office_levels: list[GovernmentLevel] = Field(default_factory=list)
     represents_foreign: bool | None = None
+    investor_types: list[InvestorType] = Field(
+        default_factory=list,
+        description="The party is one of these kinds of investor (the case's investor_type, "
+        "else implied by its registry category).",
+    )
+    state_link_kinds: list[StateLinkKind] = Field(
+        default_factory=list,
+        description="The party has a link of one of these kinds to a state other than the "
+        "case's jurisdiction (short of ownership; a state-backed limited partner counts as "
+        "state_fund_investor).",
+    )
 
     @model_validator(mode="after")
     def _something(self) -> PartyTest:
@@ -89,6 +101,8 @@ class PartyCondition(LeafCondition):
         out += any_of("government_level", p.government_levels)
         out += any_item("roles", p.roles)
         out += any_item("former_office_levels", p.former_office_levels)
+        out += any_of("investor_type", p.investor_types)
+        out += any_item("state_link_kinds", p.state_link_kinds)
         return out
 
     def check(self, ctx: CheckContext) -> Iterator[tuple[LeafPath, str, str]]:
@@ -104,6 +118,7 @@ class PartyCondition(LeafCondition):
             "kind": p.kinds,
             "country": p.countries,
             "government_level": p.government_levels,
+            "investor_type": p.investor_types,
         }
         out = []
         for fact in (f for f in ctx.facts if f.kind == F.PARTY):
@@ -119,6 +134,10 @@ class PartyCondition(LeafCondition):
                 why.append(f"foreign is {a['foreign']}")
             if p.represents_foreign is not None and a["represents_foreign"] != p.represents_foreign:
                 why.append(f"represents foreign interests is {a['represents_foreign']}")
+            links = p.state_link_kinds
+            if links and not set(a.get("state_link_kinds", [])) & set(links):
+                held = ", ".join(a.get("state_link_kinds", [])) or "none"
+                why.append(f"state links {held} not {', '.join(links)}")
             levels = p.former_office_levels
             if levels and not set(a["former_office_levels"]) & set(levels):
                 held = ", ".join(a["former_office_levels"]) or "none"

@@ -35,6 +35,13 @@ DERIVED: dict[str, str] = {
     "sites.longest_tenure_years": "scalar",  # the longest lease or concession term
 }
 
+#: Paths the signal stage computes with the rule pack (vocabulary, routing table), with their
+#: allowed values where they are a closed set (screening/signals/derived.py fills them).
+PACK_DERIVED: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "target.sensitivity": ("scalar", ("low", "medium", "high")),
+    "transaction.filing_expected": ("scalar", None),
+}
+
 
 @cache
 def case_field_paths() -> dict[str, str]:
@@ -42,6 +49,7 @@ def case_field_paths() -> dict[str, str]:
     out: dict[str, str] = {}
     _walk(Case, "", out)
     out.update(DERIVED)
+    out.update({path: shape for path, (shape, _) in PACK_DERIVED.items()})
     return out
 
 
@@ -90,6 +98,8 @@ def fact_key(path: str) -> str:
 
 def literal_values(path: str) -> tuple[str, ...] | None:
     """The allowed values of a `Literal` field (or list item), for rule validation."""
+    if path in PACK_DERIVED:
+        return PACK_DERIVED[path][1]
     model: Any = Case
     ann: Any = None
     for part in path.split("."):
@@ -110,7 +120,7 @@ def case_values(case: Case) -> dict[str, Any]:
     """Every testable path with its value in this case (absent when None)."""
     values: dict[str, Any] = _derived(case)
     for path in case_field_paths():
-        if path in DERIVED:
+        if path in DERIVED or path in PACK_DERIVED:
             continue
         value: Any = case
         for part in path.split("."):

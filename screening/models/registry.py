@@ -121,9 +121,17 @@ class Term(Strict):
     description: str | None = None
 
 
+Sensitivity = Literal["low", "medium", "high"]
+
+
 class Sector(Term):
     """A sector, mapped to the lists that screening regimes use."""
 
+    sensitivity: Sensitivity = Field(
+        default="medium",
+        description="How much a foreign state's control of a target in this sector matters: "
+        "state-ownership findings are scaled by it (rules/scoring.yaml).",
+    )
     regimes: dict[Slug, list[NonEmpty]] = Field(
         default_factory=dict,
         description="Regime id -> the items of that regime's list the sector falls under.",

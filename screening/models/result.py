@@ -35,6 +35,10 @@ class Finding(_Out):
     title: str
     family: str
     weight: int
+    effective_weight: float = Field(
+        default=0.0, description="The weight after scaling by the target's sensitivity."
+    )
+    decisive: bool = False
     contribution: float = Field(
         description="Points this finding adds to (or takes from) the score."
     )
@@ -80,6 +84,9 @@ class Result(_Out):
     score: float = Field(ge=0, le=100)
     band: Band
     risk_before_mitigation: float
+    sensitivity: str | None = Field(
+        default=None, description="The target's sensitivity (low, medium, high), if known."
+    )
     bands: BandScale
     findings: list[Finding]
     recommendations: list[str] = Field(

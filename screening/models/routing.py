@@ -38,6 +38,11 @@ class Body(Strict):
     sectors: list[Slug] = Field(
         default_factory=list, description="Sectors in its remit; empty: any sector."
     )
+    mandatory_sectors: list[Slug] = Field(
+        default_factory=list,
+        description="Sectors in which filing with it is mandatory (with `filing: mandatory`; "
+        "empty: those of `sectors`).",
+    )
     not_in_remit: str | None = None
     source: NonEmpty
     uncertain: str | None = None
@@ -94,3 +99,10 @@ class RoutingFile(Strict):
                         f"{', '.join(sorted(kinds))}"
                     )
         return self
+
+    def regimes_for(self, jurisdiction: str) -> tuple[Regime, list[Regime]]:
+        """The jurisdiction's regime (or the default) and the regimes it also belongs to."""
+        own = next((r for r in self.regimes if jurisdiction in r.jurisdictions), None)
+        if own is None:
+            own = next(r for r in self.regimes if not r.jurisdictions)
+        return own, [r for r in self.regimes if r.id in own.also]

@@ -16,10 +16,24 @@ from screening.models.common import NonEmpty, Slug, Strict
 
 
 class Reference(Strict):
-    """Where the rule's rationale comes from: a source document and a verbatim quote."""
+    """Where the rule's rationale comes from: a source document and a verbatim quote.
 
+    `kind: seed` (the default): one of the source documents (shared/seeds), whose quote the
+    checks find verbatim. `kind: official`: a regulation or official text, named with its
+    section (`document: "31 CFR 800.241"`) and where to read it (`url`); its short quote is
+    checked only where the text is in the repository.
+    """
+
+    kind: Literal["seed", "official"] = "seed"
     document: NonEmpty
     quote: NonEmpty = Field(max_length=600)
+    url: str | None = None
+
+    @model_validator(mode="after")
+    def _official_has_url(self) -> Reference:
+        if self.kind == "official" and not self.url:
+            raise ValueError("an official reference needs a url where its text can be read")
+        return self
 
 
 class Recommendation(Strict):
@@ -57,6 +71,16 @@ class Rule(Strict):
     description: NonEmpty
     family: Slug
     weight: int = Field(ge=-100, le=100)
+    scale: Literal["none", "sensitivity"] = Field(
+        default="none",
+        description="sensitivity: the weight is multiplied by the target's sensitivity factor "
+        "(rules/scoring.yaml), for structural signals such as state ownership.",
+    )
+    decisive: bool = Field(
+        default=False,
+        description="A fact that decides a case on its own when another family corroborates "
+        "it: the risk is raised to the decisive band (rules/scoring.yaml decisive_floor).",
+    )
     status: Literal["active", "draft", "deprecated"] = "active"
     tags: list[Slug] = Field(default_factory=list)
     when: Condition

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from screening.models.common import Slug, Strict
@@ -21,10 +23,30 @@ class BandThresholds(Strict):
         return self
 
 
+class SensitivityFactors(Strict):
+    """What a `scale: sensitivity` rule's weight is multiplied by, per target sensitivity."""
+
+    low: float = Field(ge=0, le=1)
+    medium: float = Field(ge=0, le=1)
+    high: float = Field(ge=0, le=1)
+    unknown: float = Field(ge=0, le=1, description="The case names no sector or holding.")
+
+    def of(self, sensitivity: str | None) -> float:
+        return float(getattr(self, sensitivity or "unknown"))
+
+
 class ScoringFile(Strict):
     """`rules/scoring.yaml`."""
 
     bands: BandThresholds
+    sensitivity_factors: SensitivityFactors = SensitivityFactors(
+        low=1.0, medium=1.0, high=1.0, unknown=1.0
+    )
+    decisive_floor: Literal["none", "medium", "high", "critical"] = Field(
+        default="none",
+        description="A counted decisive finding corroborated by a counted finding of another "
+        "family raises the risk to at least this band's threshold.",
+    )
 
 
 class MatchingFile(Strict):

@@ -17,20 +17,11 @@ from screening.models.routing import Body, Regime, RoutingFile
 FILING_KINDS = ("investment_screening", "land_real_estate")
 
 
-def regimes_for(routing: RoutingFile, jurisdiction: str) -> tuple[Regime, list[Regime]]:
-    """The jurisdiction's regime (or the default) and the regimes it also belongs to."""
-    own = next((r for r in routing.regimes if jurisdiction in r.jurisdictions), None)
-    if own is None:
-        own = next(r for r in routing.regimes if not r.jurisdictions)
-    also = [r for r in routing.regimes if r.id in own.also]
-    return own, also
-
-
 def route(
     routing: RoutingFile, jurisdiction: str, sectors: Sequence[str], kinds: Sequence[str]
 ) -> list[Route]:
     """One route per body that should see a finding of these kinds, or one saying none can."""
-    own, also = regimes_for(routing, jurisdiction)
+    own, also = routing.regimes_for(jurisdiction)
     labels = {k.id: k.label for k in routing.route_kinds}
     out: list[Route] = []
     for kind in kinds:
@@ -93,7 +84,7 @@ def case_recommendations(
     routing: RoutingFile, jurisdiction: str, findings: Sequence[Finding]
 ) -> list[str]:
     """Case-level advice: no regime mapped, no body with remit, filings that are mandatory."""
-    own, _ = regimes_for(routing, jurisdiction)
+    own, _ = routing.regimes_for(jurisdiction)
     out: list[str] = []
     if not own.jurisdictions:
         out.append(

@@ -11,10 +11,9 @@ from screening.errors import InputError, Location, Problem
 from screening.loading.case import load_case
 from screening.loading.rulepack import RulePack
 from screening.models.case import Case
-from screening.models.casepaths import case_values
 from screening.models.result import BandScale, Provenance, Result
 from screening.pipeline.engine import Matcher
-from screening.pipeline.findings import build_drafts
+from screening.pipeline.findings import Draft, build_drafts
 from screening.pipeline.routing import case_recommendations, route
 from screening.pipeline.scoring import band_of, score_drafts
 from screening.signals.extract import SignalExtractor
@@ -28,11 +27,20 @@ class Screener:
         self.extractor = SignalExtractor(pack)
         self.matcher = Matcher(pack.active_rules)
 
+    def drafts(self, case: Case) -> tuple[list[Draft], str | None]:
+        """The fired rules before scoring, and the target's sensitivity (calibration re-scores
+        them with other weights)."""
+        extraction = self.extractor.extract(case)
+        firings = self.matcher.match(extraction.facts)
+        drafts = build_drafts(self.pack, firings, extraction.by_id(), extraction.values)
+        return drafts, extraction.values.get("target.sensitivity")
+
     def screen(self, case: Case, *, case_digest: str, case_path: str | None = None) -> Result:
         extraction = self.extractor.extract(case)
         firings = self.matcher.match(extraction.facts)
-        drafts = build_drafts(self.pack, firings, extraction.by_id(), case_values(case))
-        score, risk, findings = score_drafts(drafts)
+        drafts = build_drafts(self.pack, firings, extraction.by_id(), extraction.values)
+        sensitivity = extraction.values.get("target.sensitivity")
+        score, risk, findings = score_drafts(drafts, self.pack.scoring, sensitivity)
         bands = self.pack.scoring.bands
         recommendations: list[str] = []
         routing = self.pack.routing
@@ -52,6 +60,7 @@ class Screener:
             score=score,
             band=band_of(score, bands),
             risk_before_mitigation=risk,
+            sensitivity=sensitivity,
             bands=BandScale(medium=bands.medium, high=bands.high, critical=bands.critical),
             findings=findings,
             recommendations=recommendations,

@@ -43,12 +43,25 @@ def render_summary(summary: BatchSummary, out: str, console: Console) -> None:
         console.print(top)
 
 
+def guard_line(bt: Backtest) -> str:
+    """Blocked or divestment-ordered cases scored low, and controls above medium."""
+    controls = bt.controls
+    above = len(bt.controls_above_medium)
+    share = f" ({above / len(controls):.0%})" if controls else ""
+    return (
+        f"Blocked or divestment-ordered cases scored low: {len(bt.stopped_low)}; "
+        f"controls above medium: {above} of {len(controls)}{share}"
+    )
+
+
 def backtest_markdown(bt: Backtest) -> str:
     lines = [
         f"Cases with an expected band: {len(bt.rows)}; agreement {bt.agreement:.0%}, "
         f"within one band {bt.within_one_band:.0%}"
         + (f"; without an expected band: {len(bt.unlabelled)}" if bt.unlabelled else "")
         + (f"; errors: {len(bt.errors)}" if bt.errors else ""),
+        "",
+        guard_line(bt),
         "",
         "| expected ↓ / actual → | " + " | ".join(BANDS) + " |",
         "|---|" + "---:|" * len(BANDS),
@@ -86,6 +99,10 @@ def backtest_json(bt: Backtest) -> str:
         "cases": len(bt.rows),
         "agreement": round(bt.agreement, 4),
         "within_one_band": round(bt.within_one_band, 4),
+        "stopped_scored_low": [r.case_id for r in bt.stopped_low],
+        "controls": len(bt.controls),
+        "controls_above_medium": [r.case_id for r in bt.controls_above_medium],
+        "gate_failures": bt.gate_failures(),
         "confusion": bt.confusion(),
         "disagreements": [
             {
@@ -131,6 +148,7 @@ def render_backtest(bt: Backtest, console: Console) -> None:
             expected,
             *(f"[bold]{n}[/bold]" if e == expected and n else str(n) for e, n in row.items()),
         )
+    console.print(guard_line(bt))
     console.print(matrix)
     dis = Table(title="disagreements", title_justify="left")
     for col in ("case", "expected", "actual", "score", "outcome"):

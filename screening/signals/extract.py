@@ -7,15 +7,17 @@ reused for every case; extraction itself makes no decision about risk.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from screening.conditions.proximity import ProximityCondition
 from screening.conditions.tree import iter_leaves
 from screening.loading.rulepack import RulePack
 from screening.models import facts as F
 from screening.models.case import Case, Party
-from screening.models.casepaths import case_fact_attrs
+from screening.models.casepaths import case_values, fact_key
 from screening.models.evidence import EntityEvidence, TextEvidence
 from screening.models.facts import Fact
+from screening.signals.derived import derived_values
 from screening.signals.entities import EntityIndex, PartyMatch, entity_entries, match_notices
 from screening.signals.ownership import OwnershipResolver
 from screening.signals.parties import party_attrs, party_evidence
@@ -26,6 +28,7 @@ from screening.signals.text import PhraseIndex, SuppressedMatch
 @dataclass
 class Extraction:
     facts: list[Fact]
+    values: dict[str, Any] = field(default_factory=dict)  # every testable case path's value
     notices: list[str] = field(default_factory=list)
     suppressed: list[tuple[str, SuppressedMatch]] = field(default_factory=list)  # (source, hit)
 
@@ -83,7 +86,9 @@ class SignalExtractor:
         self.search_km = min(pack.matching.proximity_search_km, widest or float("inf"))
 
     def extract(self, case: Case) -> Extraction:
-        out = Extraction(facts=[Fact("case", F.CASE, case_fact_attrs(case))])
+        values = case_values(case) | derived_values(case, self.pack)
+        case_fact = Fact("case", F.CASE, {fact_key(path): v for path, v in values.items()})
+        out = Extraction(facts=[case_fact], values=values)
         self._text(case, out)
         self._proximity(case, out)
         self._parties(case, out)

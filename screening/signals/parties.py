@@ -71,7 +71,39 @@ def party_attrs(
         attrs["state_body"] = is_state
     if ownership and ownership.state_country:
         attrs["state_country"] = ownership.state_country
+    kind = investor_type(party, entity)
+    if kind:
+        attrs["investor_type"] = kind
+    attrs["state_link_kinds"] = foreign_state_link_kinds(case, party)
     return attrs
+
+
+def foreign_state_link_kinds(case: Case, party: Party) -> list[str]:
+    """Kinds of the party's links to a state other than the case's jurisdiction.
+
+    A state-backed limited partner counts as `state_fund_investor` (an LP of unknown country
+    counts): a fund registered at home with foreign state money behind it is the point.
+    """
+    kinds = {link.kind for link in party.state_links if link.country != case.jurisdiction}
+    if any(lp.state and lp.country != case.jurisdiction for lp in party.limited_partners):
+        kinds.add("state_fund_investor")
+    return sorted(kinds)
+
+
+#: Registry categories that say what kind of investor an entity is, when the case does not.
+INVESTOR_TYPE_OF_CATEGORY = {
+    "sovereign_fund": "sovereign_wealth_fund",
+    "state_owned_enterprise": "state_owned_enterprise",
+}
+
+
+def investor_type(party: Party, entity: Entity | None) -> str | None:
+    """The case's investor type, else the one the registry category implies."""
+    if party.investor_type:
+        return party.investor_type
+    if entity is not None:
+        return INVESTOR_TYPE_OF_CATEGORY.get(entity.category)
+    return None
 
 
 def party_evidence(
