@@ -8,6 +8,9 @@ from screening.errors import Location, Problem
 from screening.loading.rulepack import RulePack
 from screening.signals.collisions import registry_collisions
 
+#: The country whose regulation `us_802_part` refers to (31 CFR part 802, Appendix A).
+US_802_COUNTRY = "US"
+
 
 def check_registries(pack: RulePack) -> list[Problem]:
     out: list[Problem] = []
@@ -15,14 +18,16 @@ def check_registries(pack: RulePack) -> list[Problem]:
     categories = {c.id for c in pack.vocabulary.entity_categories}
     where = registry_locations(pack)
     for fac in pack.facilities:
+        loc = where.get(("facility", fac.id), Location(str(pack.root)))
         if fac.kind not in kinds:
-            out.append(
-                Problem(
-                    where.get(("facility", fac.id), Location(str(pack.root))),
-                    f"facility '{fac.id}': unknown kind '{fac.kind}'; {expected(kinds, fac.kind)}",
-                    "registry",
-                )
+            msg = f"facility '{fac.id}': unknown kind '{fac.kind}'; {expected(kinds, fac.kind)}"
+            out.append(Problem(loc, msg, "registry"))
+        if fac.us_802_part is not None and fac.country != US_802_COUNTRY:
+            msg = (
+                f"facility '{fac.id}': us_802_part is for installations listed in 31 CFR part "
+                f"802 (country {US_802_COUNTRY}); got country {fac.country}"
             )
+            out.append(Problem(loc, msg, "registry"))
     for ent in pack.entities.values():
         loc = where.get(("entity", ent.id), Location(str(pack.root)))
         if ent.category not in categories:

@@ -6,9 +6,9 @@ Every entry names its source. Where a position or a share is uncertain, the entr
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from screening.models.common import (
     CountryCode,
@@ -21,21 +21,61 @@ from screening.models.common import (
     Strict,
 )
 
+#: How well a facility's position is known; `unknown`: it has none (a place in words only).
+FacilityPrecision = Literal["exact", "approximate", "area", "unknown"]
+
 
 class Facility(Strict):
-    """A strategic facility; distance is measured to its edge, approximated by a radius."""
+    """A strategic facility; distance is measured to its edge, approximated by a radius.
+
+    A facility whose position no source gives (`precision: unknown`) has no `location` and
+    no `radius_km`, only a `place` in words: it is known to exist but is never measured."""
 
     id: Slug
     name: NonEmpty
     aliases: list[NonEmpty] = Field(default_factory=list)
     kind: Slug
     country: CountryCode
-    location: LatLon
-    radius_km: float = Field(ge=0, le=50, description="Approximate footprint radius.")
-    precision: Precision
+    location: LatLon | None = Field(
+        default=None, description="WGS84 position; absent only with precision `unknown`."
+    )
+    radius_km: float | None = Field(
+        default=None, ge=0, le=50, description="Approximate footprint radius; with a location."
+    )
+    precision: FacilityPrecision
     precision_note: str | None = None
+    place: NonEmpty | None = Field(
+        default=None,
+        description="Where it is in words (city or county, state), as its listing gives it; "
+        "required when it has no location.",
+    )
+    us_802_part: Literal[1, 2] | None = Field(
+        default=None,
+        description="The Part of Appendix A to 31 CFR part 802 (US covered real estate) that "
+        "lists it: 1 (close proximity, 1 mile) or 2 (extended range, 100 miles).",
+    )
     source: NonEmpty
     notes: str | None = None
+
+    @model_validator(mode="after")
+    def _a_position_or_a_place(self) -> Self:
+        if self.precision == "unknown":
+            if self.location is not None or self.radius_km is not None:
+                raise ValueError(
+                    "a facility with precision 'unknown' has no location or radius_km; give "
+                    "the precision of the position instead (exact, approximate or area)"
+                )
+            if self.place is None or not self.precision_note:
+                raise ValueError(
+                    "a facility with precision 'unknown' needs a place (city or county, "
+                    "state) and a precision_note saying why it has no position"
+                )
+        elif self.location is None or self.radius_km is None:
+            raise ValueError(
+                f"a facility with precision '{self.precision}' needs a location and a "
+                "radius_km; without a published position, use precision 'unknown' and a place"
+            )
+        return self
 
 
 class Place(Strict):

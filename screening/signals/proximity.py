@@ -71,9 +71,10 @@ class FacilityIndex:
     """Every facility of the pack, measured from a site in one vectorised geodesic call."""
 
     def __init__(self, facilities: Sequence[Facility]) -> None:
-        self.facilities = list(facilities)
-        self._lats = [f.location.lat for f in self.facilities]
-        self._lons = [f.location.lon for f in self.facilities]
+        # a facility without a position (precision `unknown`) is known but never measured
+        self.facilities = [f for f in facilities if f.location is not None]
+        self._lats = [f.location.lat for f in self.facilities if f.location]
+        self._lons = [f.location.lon for f in self.facilities if f.location]
 
     def distances(self, placed: PlacedSite, search_km: float) -> list[ProximityEvidence]:
         """Computed distances to every facility within `search_km` of the site, nearest first."""

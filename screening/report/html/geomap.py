@@ -169,6 +169,8 @@ def _facility_points(
 
 
 def _facility_point(tag: str, f: Facility, nearest: ProximityEvidence, cited: bool) -> MapPoint:
+    if f.location is None or f.radius_km is None:  # never measured, so never near a site
+        raise ValueError(f"facility '{f.id}' has no position to draw")
     detail = (
         f"{f.kind.replace('_', ' ')}; {nearest.distance_km:g} km from site '{nearest.site}' "
         f"(to its edge); position {f.precision}, footprint radius {f.radius_km:g} km"
