@@ -1,11 +1,16 @@
-"""Registry checks: facility kinds, entity categories, lists and owner links that exist, and
-entity names that normalisation would merge."""
+"""Registry checks: facility kinds, entity categories, lists and owner links that exist, list
+memberships that make sense in time, and entity names that normalisation would merge."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from itertools import pairwise
 
 from screening.conditions.base import expected
 from screening.errors import Location, Problem
 from screening.loading.rulepack import RulePack
+from screening.models.registry import Entity, Listing
 from screening.signals.collisions import registry_collisions
 
 #: The country whose regulation `us_802_part` refers to (31 CFR part 802, Appendix A).
@@ -50,17 +55,11 @@ def check_registries(pack: RulePack) -> list[Problem]:
                     )
                 )
     known_lists = {x.id for x in pack.vocabulary.lists}
+    today = dt.date.today()
     for ent in pack.entities.values():
-        for listing in ent.lists:
-            if listing.list not in known_lists:
-                out.append(
-                    Problem(
-                        where.get(("entity", ent.id), Location(str(pack.root))),
-                        f"entity '{ent.id}': unknown list '{listing.list}'; "
-                        f"{expected(known_lists, listing.list)}",
-                        "registry",
-                    )
-                )
+        for j, message in membership_problems(ent, known_lists, today):
+            at = where.get(("listing", f"{ent.id}/{j}")) or where.get(("entity", ent.id))
+            out.append(Problem(at or Location(str(pack.root)), message, "registry"))
     for c in pack.matching.state_categories:
         if c not in categories:
             out.append(
@@ -74,7 +73,37 @@ def check_registries(pack: RulePack) -> list[Problem]:
     return out
 
 
+def membership_problems(
+    ent: Entity, known_lists: set[str], today: dt.date
+) -> Iterator[tuple[int, str]]:
+    """(index of the membership under `lists`, message) for each membership that names an
+    unknown list, starts after today, or overlaps another membership of the same list."""
+    by_list: dict[str, list[tuple[int, Listing]]] = {}
+    for j, m in enumerate(ent.memberships):
+        by_list.setdefault(m.list, []).append((j, m))
+        if m.list not in known_lists:
+            yield j, f"{_what(ent, j, m)}: unknown list; {expected(known_lists, m.list)}"
+        if m.since.earliest > today:
+            yield j, f"{_what(ent, j, m)}: since {m.since} is after today ({today.isoformat()})"
+    for same in by_list.values():
+        same.sort(key=lambda jm: jm[1].since.earliest)
+        for (_, prev), (j, m) in pairwise(same):
+            if prev.until is None or prev.until.latest >= m.since.earliest:
+                end = f"until {prev.until}" if prev.until else "with no until"
+                msg = (
+                    f"overlaps another membership of the same list (since {prev.since}, {end}); "
+                    "record a listing once, from the date first listed"
+                )
+                yield j, f"{_what(ent, j, m)}: {msg}"
+
+
+def _what(ent: Entity, j: int, m: Listing) -> str:
+    return f"entity '{ent.id}': lists[{j}] ({m.list})"
+
+
 def registry_locations(pack: RulePack) -> dict[tuple[str, str], Location]:
+    """Where each facility, entity and place id is written, and each entity's memberships
+    (`("listing", "<entity id>/<index>")`)."""
     out: dict[tuple[str, str], Location] = {}
     for doc in pack.docs.values():
         data = doc.data if isinstance(doc.data, dict) else {}
@@ -82,4 +111,7 @@ def registry_locations(pack: RulePack) -> dict[tuple[str, str], Location]:
             for i, item in enumerate(data.get(key) or []):
                 if isinstance(item, dict) and "id" in item:
                     out[(label, str(item["id"]))] = doc.location((key, i, "id"))
+                    listed = item.get("lists") if key == "entities" else None
+                    for j in range(len(listed) if isinstance(listed, list) else 0):
+                        out[("listing", f"{item['id']}/{j}")] = doc.location((key, i, "lists", j))
     return out

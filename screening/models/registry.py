@@ -6,6 +6,7 @@ Every entry names its source. Where a position or a share is uncertain, the entr
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal, Self
 
 from pydantic import Field, model_validator
@@ -20,6 +21,7 @@ from screening.models.common import (
     Slug,
     Strict,
 )
+from screening.models.partial_date import PartialDate
 
 #: How well a facility's position is known; `unknown`: it has none (a place in words only).
 FacilityPrecision = Literal["exact", "approximate", "area", "unknown"]
@@ -110,10 +112,30 @@ class EntityOwner(Strict):
 
 
 class Listing(Strict):
-    """Membership of a public list (an id of the `lists` vocabulary) and what is known of it."""
+    """Membership of a public list (an id of the `lists` vocabulary): since when, under which
+    act, read where, and until when if it has ended."""
 
     list: Slug
-    note: str | None = Field(default=None, description="When and by which act it was added.")
+    since: PartialDate = Field(description="When it was first listed: YYYY, YYYY-MM or YYYY-MM-DD.")
+    until: PartialDate | None = Field(
+        default=None,
+        description="When the listing ended (removal, end of a debarment); absent while in force.",
+    )
+    basis: NonEmpty = Field(description="The legal act under which it was listed, when it was.")
+    source: NonEmpty = Field(description="Where the listing was read.")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> Self:
+        if self.until is not None and self.until.latest < self.since.earliest:
+            raise ValueError(f"until {self.until} is before since {self.since}")
+        return self
+
+    def in_force(self, day: dt.date) -> bool:
+        """Listed on `day`: on or after the start and, when it has ended, not after the end
+        (a date given to the month or year counts to its last day)."""
+        started = self.since.earliest <= day
+        return started and (self.until is None or day <= self.until.latest)
 
 
 class Entity(Strict):
@@ -133,12 +155,22 @@ class Entity(Strict):
         description="The level of government of a public body, where the source says it; a "
         "party matched to the entity inherits it unless the case gives one.",
     )
-    lists: list[Listing] = Field(
-        default_factory=list, description="Public export-control or sanctions lists it is on."
+    memberships: list[Listing] = Field(
+        default_factory=list,
+        alias="lists",
+        description="Public export-control, sanctions or debarment lists it is or was on; an "
+        "ended membership keeps its `until`.",
     )
     owners: list[EntityOwner] = Field(default_factory=list)
     source: NonEmpty
     notes: str | None = None
+
+    @property
+    def lists(self) -> list[Listing]:
+        """The memberships in force today: the only ones the engine's facts carry. (The YAML
+        key `lists` holds every membership, ended ones too; they are `memberships`.)"""
+        today = dt.date.today()
+        return [m for m in self.memberships if m.in_force(today)]
 
 
 class FacilitiesFile(Strict):

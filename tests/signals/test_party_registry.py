@@ -74,20 +74,25 @@ def test_the_case_level_wins_over_the_registry(extractor: SignalExtractor) -> No
 
 
 def test_list_memberships_come_from_the_registry(extractor: SignalExtractor) -> None:
+    """Only the memberships in force: CCCC's ended Section 1237 listing and World Bank
+    debarment stay in the registry but not in the facts; it is not on the Entity List (only
+    five subsidiaries are)."""
     fact = _party(_extract(extractor, name="China Communications Construction Co.", kind="company"))
     ev = _evidence(fact)
-    assert fact.attrs["lists"] == ["us-1260h", "us-entity-list"] == ev.lists
+    assert fact.attrs["lists"] == ["us-1260h", "us-ns-cmic"] == ev.lists
     assert ev.provenance["lists"] == "registry:china.yaml#cn-cccc"
     assert ev.entity_id == "cn-cccc" and ev.category == "state_owned_enterprise"
 
 
 def test_the_group_is_not_taken_for_its_listed_subsidiary(extractor: SignalExtractor) -> None:
-    """CCCG is not on the lists CCCC is on; before 'Group' stayed in the key it was."""
+    """CCCG carries its own listings, not CCCC's; before 'Group' stayed in the key it was
+    taken for CCCC."""
     fact = _party(
         _extract(extractor, name="China Communications Construction Group", kind="company")
     )
     assert _evidence(fact).entity_id == "cn-cccg"
-    assert fact.attrs["lists"] == []
+    assert fact.attrs["lists"] == ["us-1260h", "us-ns-cmic"]
+    assert _evidence(fact).provenance["lists"] == "registry:china.yaml#cn-cccg"
     own = fact.ownership
     assert own is not None and own.state_share == 100.0  # SASAC's, not CCCC's 63.8%
 
