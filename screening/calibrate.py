@@ -22,7 +22,7 @@ from screening.pipeline.scoring import band_of, tally
 
 CLEARED = ("approved", "approved_with_conditions", "completed", "no_jurisdiction")
 #: Weight steps tried per rule and round, and the bounds a proposal stays within.
-STEPS = (-15, -10, -5, 5, 10, 15)
+STEPS = (-30, -20, -10, -5, 5, 10, 20, 30)
 RISK_BOUNDS = (5.0, 95.0)
 MITIGATION_BOUNDS = (-70.0, -5.0)
 

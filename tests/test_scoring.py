@@ -75,3 +75,39 @@ def test_rules_cannot_test_the_expected_answer() -> None:
 
     assert "expected_band" not in case_field_paths()
     assert not any(p.startswith("outcome") for p in case_field_paths())
+
+
+def test_a_sensitivity_scaled_weight_counts_in_proportion_to_the_target() -> None:
+    from screening.models.settings import ScoringFile, SensitivityFactors
+
+    scoring = ScoringFile(
+        bands=BandThresholds(medium=25, high=50, critical=75),
+        sensitivity_factors=SensitivityFactors(low=0.25, medium=0.6, high=1.0, unknown=0.6),
+    )
+    d = draft("state", 40, {"x"})
+    scaled = Draft(d.rule.model_copy(update={"scale": "sensitivity"}), base_facts={"x"})
+    assert score_drafts([scaled], scoring, "high")[0] == 40.0
+    assert score_drafts([scaled], scoring, "low")[0] == 10.0
+    assert score_drafts([scaled], scoring, None)[0] == 24.0  # unknown sensitivity
+    (f,) = score_drafts([scaled], scoring, "low")[2]
+    assert f.effective_weight == 10.0 and "scaled to 10" in (f.note or "")
+    assert score_drafts([d], scoring, "low")[0] == 40.0  # an unscaled rule is untouched
+
+
+def test_a_decisive_finding_with_corroboration_from_another_family_is_critical() -> None:
+    from screening.models.settings import ScoringFile
+
+    scoring = ScoringFile(
+        bands=BandThresholds(medium=25, high=50, critical=75), decisive_floor="critical"
+    )
+    base = draft("decisive", 40, {"x"}, family="tech")
+    decisive = Draft(base.rule.model_copy(update={"decisive": True}), base_facts={"x"})
+    other = draft("other", 20, {"y"}, family="ownership")
+    same_family = draft("same", 20, {"z"}, family="tech")
+    score, risk, findings = score_drafts([decisive, other], scoring)
+    assert score == risk == 75.0
+    top = findings[0]
+    assert top.rule_id == "decisive" and "corroborated by other" in (top.note or "")
+    assert sum(f.contribution for f in findings) == 75.0  # contributions still add up
+    assert score_drafts([decisive], scoring)[0] == 40.0  # no corroboration
+    assert score_drafts([decisive, same_family], scoring)[0] == 52.0  # same family

@@ -41,8 +41,26 @@ def site_key(index: int) -> str:
     return f"site{index + 1}"
 
 
+#: Transactions that hand the buyer control of what the target or seller holds.
+CONTROL_TRANSFERS = ("acquisition", "land_purchase", "concession", "lease")
+
+
+def acquirers(case: Case) -> list[str]:
+    """Parties that take control of the target (and so of the land it holds)."""
+    tx = case.transaction
+    if tx is None or tx.type not in CONTROL_TRANSFERS or (tx.stake_percent or 100) < 50:
+        return []
+    return [p.id for p in case.parties if {"acquirer", "investor"} & set(p.roles)]
+
+
+def selling(case: Case) -> set[str]:
+    """Parties whose holdings pass to the buyer: the seller and the target's owner."""
+    return {p.id for p in case.parties if {"seller", "target_owner"} & set(p.roles)}
+
+
 def links(case: Case) -> list[Fact]:
-    """`link` facts tying a party to each document it signed and each site it holds or works.
+    """`link` facts tying a party to each document it signed and each site it holds or works
+    (a buyer taking control of the target holds what the target holds).
 
     Joins cross them: "a municipality and a foreign central body sign the same agreement" is
     two party facts joined through two links that share a document; "the state-owned party
@@ -54,10 +72,15 @@ def links(case: Case) -> list[Fact]:
         for party_id in sorted(signed):
             attrs = {"party": party_id, "document": doc.id, "relation": "signatory"}
             out.append(Fact(f"link:{doc.id}:{party_id}", F.LINK, attrs))
+    buyers = acquirers(case)
     for index, site in enumerate(case.sites):
         key = site_key(index)
         roles: list[tuple[str, str]] = [(land.holder, land.tenure) for land in site.land]
         roles += [(sp.party, sp.role) for sp in site.parties]
+        # a buyer taking control of the target holds its sites: those its seller or owner
+        # holds, and those whose holder the case does not say
+        sold = not site.land or bool({land.holder for land in site.land} & selling(case))
+        roles += [(buyer, "acquirer") for buyer in buyers if sold]
         for party_id, relation in dict.fromkeys(roles):
             attrs = {"party": party_id, "site": key, "relation": relation}
             out.append(Fact(f"link:{key}:{party_id}:{relation}", F.LINK, attrs))

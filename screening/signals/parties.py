@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from screening.models.case import Case, Party
+from screening.models.case import Case, Owner, Party
 from screening.models.common import GovernmentLevel
 from screening.models.evidence import OwnershipEvidence, PartyEvidence
 from screening.models.registry import Entity
@@ -55,7 +55,7 @@ def party_attrs(
         "kind": party.kind,
         "country": party.country,
         "roles": roles,
-        "foreign": party.country != case.jurisdiction,
+        "foreign": is_foreign(case, party),
         "state_share": ownership.state_share if ownership else 0.0,
         "foreign_state_share": ownership.foreign_state_share if ownership else 0.0,
         "foreign_state": bool(ownership and ownership.foreign_state_share > 0),
@@ -76,6 +76,30 @@ def party_attrs(
         attrs["investor_type"] = kind
     attrs["state_link_kinds"] = foreign_state_link_kinds(case, party)
     return attrs
+
+
+#: Owners from abroad holding at least this share (through chains) make a domestic vehicle a
+#: foreign person for screening (a foreign-controlled entity is a foreign person under the
+#: regimes, e.g. 31 CFR 800.224).
+FOREIGN_CONTROL_PERCENT = 50.0
+
+
+def is_foreign(case: Case, party: Party) -> bool:
+    """Registered abroad, or controlled from abroad through its recorded owners."""
+    if party.country != case.jurisdiction:
+        return True
+    return foreign_owned_share(case.jurisdiction, party.owners) >= FOREIGN_CONTROL_PERCENT
+
+
+def foreign_owned_share(jurisdiction: str, owners: list[Owner]) -> float:
+    """The share held from abroad: a foreign owner's whole share, else its owners' share of it."""
+    total = 0.0
+    for owner in owners:
+        if owner.country is not None and owner.country != jurisdiction:
+            total += owner.percent
+        elif owner.owners:
+            total += owner.percent * foreign_owned_share(jurisdiction, owner.owners) / 100
+    return min(total, 100.0)
 
 
 def foreign_state_link_kinds(case: Case, party: Party) -> list[str]:

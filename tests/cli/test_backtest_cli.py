@@ -65,3 +65,31 @@ def test_backtest_with_no_labelled_case_says_so(tmp_path: Path) -> None:
         cli, ["backtest", str(case), "--rules", str(FIXTURE_PACK), "-j", "1"]
     )
     assert "nothing to compare" in result.stdout
+
+
+def test_backtest_gate_fails_on_a_stopped_deal_scored_low(tmp_path: Path) -> None:
+    blocked = (FIXTURES / "cases" / "quiet.yaml").read_text(encoding="utf-8")
+    blocked = blocked.replace(
+        "expected_band: medium", "expected_band: medium\noutcome: {status: blocked}"
+    )
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "blocked.yaml").write_text(blocked, encoding="utf-8")
+    args = ["backtest", str(folder), "--rules", str(FIXTURE_PACK), "-j", "1"]
+    plain = CliRunner().invoke(cli, args)
+    assert plain.exit_code == 0
+    assert "Blocked or divestment-ordered cases scored low: 1" in plain.stdout
+    gated = CliRunner().invoke(cli, [*args, "--gate"])
+    assert gated.exit_code == 1
+    assert "gate failed: 1 blocked or divestment-ordered cases score low: quiet" in gated.stderr
+
+
+def test_calibrate_reports_lift_and_cross_validated_proposals() -> None:
+    args = ["calibrate", str(FIXTURES / "cases"), "--rules", str(FIXTURE_PACK), "--folds", "2"]
+    result = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["current"]["cases"] == 2 and data["cross_validated"]["folds"] == 2
+    assert {x["rule_id"] for x in data["lift"]} >= {"near-naval-base"}
+    text = CliRunner().invoke(cli, args)
+    assert "Proposed weight changes (nothing is edited" in text.stdout
