@@ -25,7 +25,7 @@ from screening.cli.common import (
 from screening.compile.listing import compiled_json, compiled_lines
 from screening.errors import Location, Problem, Severity, display_path, summary_line
 from screening.loading.rulepack import RulePack
-from screening.pipeline.engine import compile_rules
+from screening.pipeline.engine import Matcher, compile_rules
 from screening.pipeline.screen import Screener
 from screening.testing import run_examples
 
@@ -51,12 +51,21 @@ def compile_command(rules_dir: Path | None, as_json: bool) -> None:
     """Print the durable-rules rulesets the active rules compile to.
 
     Each YAML rule becomes one engine rule per alternative of its condition (`any` expands);
-    the listing shows each pattern, the links and correlations of its joins, and the
-    stratum marker of rules that test absence.
+    the pack is split into rulesets that each stay under the engine's limits, matched in turn
+    with findings carried between them. The listing shows each pattern, the links and
+    correlations of its joins, and the stratum marker of rules that test absence.
     """
     pack = load_pack_or_exit(rules_dir or default_rules_dir())
     compiled, _ = compile_rules(pack.active_rules)
-    rulesets = [("screening", compiled)]
+    by_name = {c.name: c for c in compiled}
+    matcher = Matcher(pack.active_rules)
+    try:
+        rulesets = [
+            (f"ruleset{i + 1}", [by_name[n] for n in shard.names if n in by_name])
+            for i, shard in enumerate(matcher.shards)
+        ]
+    finally:
+        matcher.close()
     if as_json:
         click.echo(json.dumps(compiled_json(rulesets), indent=2, ensure_ascii=False))
         return

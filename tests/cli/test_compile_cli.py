@@ -14,7 +14,7 @@ def test_json_maps_every_active_rule_to_its_engine_rules() -> None:
     result = CliRunner().invoke(cli, ["rules", "compile", "--json", "--rules", str(REAL_PACK)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    (ruleset,) = data["rulesets"].values()
+    ruleset = {name: spec for rs in data["rulesets"].values() for name, spec in rs.items()}
     assert "near-military-site|0" in ruleset
     # a rule with an `any` of findings expands into one engine rule per alternative
     compound = data["rules"]["state-party-near-strategic-site"]
@@ -33,7 +33,7 @@ def test_text_listing_shows_patterns_and_joins(tmp_path: object) -> None:
     result = CliRunner().invoke(cli, ["rules", "compile", "--rules", str(FIXTURE_PACK)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("ruleset screening: ")
+    assert lines[0].startswith("ruleset ruleset1: ")
     assert "  soe-near-naval|0  (from soe-near-naval)" in lines
     assert any('"t": "finding"' in line and '"rule": "soe-party"' in line for line in lines)
 
