@@ -215,8 +215,14 @@ class _Context(CaseEvidence):
                 out.append(placed.note or f"site '{site.name}' has no position")
             distances = extractor.facilities.distances(placed, 10_000)
             for kind in sorted(tiers):
-                near = [e for e in distances if e.facility_kind == kind]
-                if near:
+                same = [e for e in distances if e.facility_kind == kind and e.distance_km is None]
+                out += [
+                    f"site '{site.name}': in the same area as {e.facility} ({kind}); its "
+                    "position is known only to the area, so no distance is measured"
+                    for e in same
+                ]
+                near = [e for e in distances if e.facility_kind == kind and e not in same]
+                if near and near[0].distance_km is not None:
                     km, tier = near[0].distance_km, tiers[kind]
                     sign = "≤" if km <= tier else ">"
                     out.append(

@@ -33,7 +33,11 @@ class ProximityTest(Strict):
     tiers: dict[Slug, float] = Field(
         min_length=1, description="Facility kind -> the largest distance in km that counts."
     )
-    basis: Literal["any", "computed", "declared"] = "any"
+    basis: Literal["any", "computed", "declared", "same_area"] = Field(
+        default="any",
+        description="same_area: facilities placed only at a city or area point, the site in "
+        "that area (no distance is known, so the tiers' distances are not tested).",
+    )
 
 
 class ProximityCondition(LeafCondition):
@@ -48,6 +52,9 @@ class ProximityCondition(LeafCondition):
 
     def tests(self) -> list[Pattern]:
         p = self.proximity
+        if p.basis == "same_area":
+            kinds = [{"facility_kind": k} for k in sorted(p.tiers)]
+            return [{"basis": "same_area"}, kinds[0] if len(kinds) == 1 else {"$or": kinds}]
         tiers = [
             {"$and": [{"facility_kind": k}, {"$lte": {"km": float(km)}}]}
             for k, km in sorted(p.tiers.items())
@@ -77,6 +84,11 @@ class ProximityCondition(LeafCondition):
             return []
         if evidence.basis == "declared":
             return [f"distance to {evidence.facility} is as declared by the filer, not computed"]
+        if evidence.basis == "same_area":
+            return [
+                f"{evidence.facility} is placed only at its area's reference point: the site is "
+                "in the same area, distance unknown; ask for the facility's position"
+            ]
         if evidence.precision_note:
             return [f"distance to {evidence.facility} is approximate: {evidence.precision_note}"]
         return []

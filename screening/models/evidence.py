@@ -35,8 +35,11 @@ class ProximityEvidence(_Evidence):
     facility: str
     facility_id: str | None = None
     facility_kind: str
-    distance_km: float = Field(description="Distance to the facility's edge, in km.")
-    basis: Literal["computed", "declared"]
+    distance_km: float | None = Field(
+        description="Distance to the facility's edge, in km; None when the facility's "
+        "position is only known to its city or area (basis same_area)."
+    )
+    basis: Literal["computed", "declared", "same_area"]
     precision: str
     precision_note: str | None = None
     source: str | None = None

@@ -28,6 +28,12 @@ def describe(ev: Evidence) -> str:
             f'text: "{ev.matched}" ({ev.phrase_set}) in {where} at {ev.start}-{ev.end}: '
             f'"{_snip(ev.sentence)}"'
         )
+    if isinstance(ev, ProximityEvidence) and ev.distance_km is None:
+        return (
+            f"proximity: site '{ev.site}' is in the same area as {ev.facility} "
+            f"({ev.facility_kind}) [facility placed only at its area's reference point; "
+            "distance unknown]"
+        )
     if isinstance(ev, ProximityEvidence):
         basis = "declared by filer" if ev.basis == "declared" else f"computed, {ev.precision}"
         return (

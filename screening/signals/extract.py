@@ -171,13 +171,14 @@ class SignalExtractor:
             evidence += declared_distances(site)
             for ev in evidence:
                 n += 1
-                attrs = {
+                attrs: dict[str, Any] = {
                     "facility_kind": ev.facility_kind,
-                    "km": ev.distance_km,
                     "basis": ev.basis,
                     "facility": ev.facility_id or ev.facility,
                     "site": site_key(index),  # join key: the same site
                 }
+                if ev.distance_km is not None:  # a same-area fact has no distance to test
+                    attrs["km"] = ev.distance_km
                 out.facts.append(Fact(f"prx:{n}", F.PROXIMITY, attrs, ev))
 
     def _parties(self, case: Case, out: Extraction) -> None:

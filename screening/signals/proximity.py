@@ -31,6 +31,7 @@ class PlacedSite:
     location: LatLon | None
     precision: str
     note: str | None  # why the site could not be placed, or how it was
+    area: LatLon | None = None  # a site placed only at city level: the city's point
 
 
 class Gazetteer:
@@ -62,6 +63,7 @@ class Gazetteer:
                 f"site '{site.name}' is placed only at {place.kind} level ('{place.name}'); "
                 "distances to strategic facilities were not computed: give coordinates or a "
                 "more specific place",
+                area=place.location,
             )
         note = f"placed at gazetteer entry '{place.name}' ({place.precision})"
         return PlacedSite(site, place.location, place.precision, note)
@@ -76,20 +78,46 @@ class FacilityIndex:
         self._lats = [f.location.lat for f in self.facilities if f.location]
         self._lons = [f.location.lon for f in self.facilities if f.location]
 
+    def _same_area_only(self, placed: PlacedSite) -> list[ProximityEvidence]:
+        """A city-placed site: only the area facilities of that city (nothing is measured)."""
+        out = []
+        for fac, km in zip(self.facilities, _area_distances(placed, self.facilities), strict=False):
+            if fac.precision == "area" and km <= (fac.radius_km or 0.0):
+                out.append(_same_area(placed, fac))
+        return out
+
     def distances(self, placed: PlacedSite, search_km: float) -> list[ProximityEvidence]:
         """Computed distances to every facility within `search_km` of the site, nearest first."""
-        if placed.location is None or not self.facilities:
+        if not self.facilities:
             return []
+        if placed.location is None:
+            return self._same_area_only(placed)
         here = placed.location
         n = len(self.facilities)
         _, _, metres = _GEOD.inv([here.lon] * n, [here.lat] * n, self._lons, self._lats)
         out: list[ProximityEvidence] = []
         for fac, centre_m in zip(self.facilities, metres, strict=True):
-            edge_km = max(0.0, centre_m / 1000 - fac.radius_km)
-            if edge_km <= search_km:
+            edge_km = max(0.0, centre_m / 1000 - (fac.radius_km or 0.0))
+            if fac.precision == "area":
+                # placed only at a city or port reference point: never a measured distance,
+                # only "in the same area" when the site lies within the area's radius
+                if edge_km == 0.0:
+                    out.append(_same_area(placed, fac))
+            elif edge_km <= search_km:
                 out.append(_evidence(placed, fac, edge_km))
-        out.sort(key=lambda e: e.distance_km)
+        out.sort(key=lambda e: (e.distance_km is None, e.distance_km or 0.0))
         return out
+
+
+def _area_distances(placed: PlacedSite, facilities: Sequence[Facility]) -> list[float]:
+    """Distances (km) from a city-placed site's city point to each facility's point."""
+    area = placed.area
+    if area is None:
+        return []
+    lats = [f.location.lat for f in facilities if f.location]
+    lons = [f.location.lon for f in facilities if f.location]
+    _, _, metres = _GEOD.inv([area.lon] * len(lats), [area.lat] * len(lats), lons, lats)
+    return [m / 1000 for m in metres]
 
 
 def _evidence(placed: PlacedSite, fac: Facility, edge_km: float) -> ProximityEvidence:
@@ -109,6 +137,23 @@ def _evidence(placed: PlacedSite, fac: Facility, edge_km: float) -> ProximityEvi
         basis="computed",
         precision="exact" if exact else "approximate",
         precision_note="; ".join(notes) or None,
+        source=fac.source,
+    )
+
+
+def _same_area(placed: PlacedSite, fac: Facility) -> ProximityEvidence:
+    """The site is in the area of a facility placed only at the area's reference point."""
+    detail = f" ({fac.precision_note.rstrip('. ')})" if fac.precision_note else ""
+    return ProximityEvidence(
+        site=placed.site.name,
+        facility=fac.name,
+        facility_id=fac.id,
+        facility_kind=fac.kind,
+        distance_km=None,
+        basis="same_area",
+        precision="area",
+        precision_note=f"the facility is placed only at an area reference point{detail}; the "
+        "site lies in the same area, at a distance nobody has measured",
         source=fac.source,
     )
 

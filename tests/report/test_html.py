@@ -171,7 +171,7 @@ def test_hostile_case_fires_the_rules_it_was_written_for(screened: dict[str, Scr
     result = screened["hostile"].result
     fired = {f.rule_id for f in result.findings}
     bases = {ev.basis for ev in _evidence(result, ProximityEvidence)}
-    assert bases == {"computed", "declared"} and any("city level" in n for n in result.notices)
+    assert {"computed", "declared"} <= bases and any("city level" in n for n in result.notices)
     assert {
         "bri-framing",
         "confidentiality-undertaking",

@@ -119,3 +119,26 @@ def test_a_buyer_taking_control_holds_the_targets_sites(real: RulePack) -> None:
     assert ("b", "acquirer") in linked(control)
     assert ("b", "acquirer") not in linked(minority)
     assert ("t", "lease") in linked(minority)
+
+
+def test_a_facility_placed_only_at_its_city_gives_same_area_never_a_distance(
+    real: RulePack,
+) -> None:
+    """Elbit's headquarters is placed at the Haifa city point (precision area)."""
+    near_point = case(
+        jurisdiction="IL",
+        sites=[{"name": "Office", "coordinates": {"lat": 32.8195, "lon": 34.999}}],
+    )
+    city = case(jurisdiction="IL", sites=[{"name": "Office", "place": "Haifa"}])
+    for c in (near_point, city):
+        facts = SignalExtractor(real).extract(c).facts
+        elbit = [
+            f for f in facts if f.kind == "proximity" and f.attrs["facility"] == "il-elbit-haifa"
+        ]
+        assert elbit and all(f.attrs["basis"] == "same_area" and "km" not in f.attrs for f in elbit)
+    far = case(
+        jurisdiction="IL",
+        sites=[{"name": "Office", "coordinates": {"lat": 31.2518, "lon": 34.7913}}],
+    )
+    facts = SignalExtractor(real).extract(far).facts
+    assert not [f for f in facts if f.attrs.get("facility") == "il-elbit-haifa"]

@@ -156,12 +156,16 @@ def _facility_points(
     """Facilities near any site or cited, nearest first, tagged F1, F2, ..."""
     by_id = {f.id: f for f in registry}
     nearest: dict[str, ProximityEvidence] = {}
-    for ev in [e for p in placed for e in facility_distances(p, registry, NEARBY_KM)] + cited:
-        fid = ev.facility_id or ""
-        if fid in by_id and (fid not in nearest or ev.distance_km < nearest[fid].distance_km):
+    measured = [e for p in placed for e in facility_distances(p, registry, NEARBY_KM)] + cited
+    for ev in measured:
+        fid, km = ev.facility_id or "", ev.distance_km
+        if km is None:  # same area, distance unknown: the map draws measured facilities only
+            continue
+        known = nearest[fid].distance_km if fid in nearest else None
+        if fid in by_id and (known is None or km < known):
             nearest[fid] = ev
     cited_ids = {e.facility_id for e in cited}
-    ranked = sorted(nearest.values(), key=lambda e: (e.distance_km, e.facility))
+    ranked = sorted(nearest.values(), key=lambda e: (e.distance_km or 0.0, e.facility))
     return [
         _facility_point(f"F{i}", by_id[e.facility_id or ""], e, e.facility_id in cited_ids)
         for i, e in enumerate(ranked, 1)
@@ -176,7 +180,7 @@ def _facility_point(tag: str, f: Facility, nearest: ProximityEvidence, cited: bo
         f"(to its edge); position {f.precision}, footprint radius {f.radius_km:g} km"
     )
     return MapPoint(
-        tag, f.name, f.kind, f.location, f.radius_km, detail, nearest.distance_km, cited
+        tag, f.name, f.kind, f.location, f.radius_km, detail, nearest.distance_km or 0.0, cited
     )
 
 
@@ -243,6 +247,8 @@ def _links(cited: list[ProximityEvidence], sites: list[Marker], facs: list[Marke
     grouped: dict[tuple[str, int, int], dict[str, float]] = {}
     for ev in cited:
         s, f = site_at.get(ev.site), fac_at.get(ev.facility)
+        if ev.distance_km is None:
+            continue
         if s is not None and f is not None and math.dist((s.x, s.y), (f.x, f.y)) >= 3:
             key = (s.point.tag, round(f.x), round(f.y))
             grouped.setdefault(key, {})[f.point.tag] = ev.distance_km
