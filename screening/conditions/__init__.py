@@ -11,6 +11,7 @@ from screening.conditions.base import LeafCondition
 from screening.conditions.entity import EntityCondition
 from screening.conditions.field import FieldCondition
 from screening.conditions.finding import FindingCondition
+from screening.conditions.land import LandCondition
 from screening.conditions.ownership import OwnershipCondition
 from screening.conditions.party import PartyCondition
 from screening.conditions.proximity import ProximityCondition
@@ -23,6 +24,7 @@ KINDS: dict[str, type[LeafCondition]] = {
         FieldCondition,
         TextCondition,
         ProximityCondition,
+        LandCondition,
         EntityCondition,
         OwnershipCondition,
         PartyCondition,

@@ -142,6 +142,22 @@ class FindingEvidence(_Evidence):
     title: str
 
 
+class LandEvidence(_Evidence):
+    """A party holds a site's land: by ownership, lease or concession, or through control of
+    the company that holds it."""
+
+    kind: Literal["land"] = "land"
+    site: str
+    party: str
+    party_name: str
+    tenure: str = Field(description="ownership, lease, concession, or controlled (tenure unknown).")
+    term_years: float | None = Field(default=None, description="Term of a lease or concession.")
+    through: str | None = Field(
+        default=None, description="The target whose land the party takes by acquiring it."
+    )
+    foreign: bool
+
+
 Evidence = Annotated[
     TextEvidence
     | ProximityEvidence
@@ -149,16 +165,7 @@ Evidence = Annotated[
     | OwnershipEvidence
     | PartyEvidence
     | FieldEvidence
-    | FindingEvidence,
+    | FindingEvidence
+    | LandEvidence,
     Field(discriminator="kind"),
 ]
-
-EVIDENCE_MODELS: dict[str, type[_Evidence]] = {
-    "text": TextEvidence,
-    "proximity": ProximityEvidence,
-    "entity": EntityEvidence,
-    "ownership": OwnershipEvidence,
-    "party": PartyEvidence,
-    "field": FieldEvidence,
-    "finding": FindingEvidence,
-}

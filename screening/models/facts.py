@@ -14,6 +14,7 @@ from typing import Any
 from screening.models.evidence import (
     EntityEvidence,
     FieldEvidence,
+    LandEvidence,
     OwnershipEvidence,
     PartyEvidence,
     ProximityEvidence,
@@ -38,6 +39,7 @@ FactEvidence = (
     | PartyEvidence
     | OwnershipEvidence
     | FieldEvidence
+    | LandEvidence
     | None
 )
 

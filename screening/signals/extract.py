@@ -13,14 +13,14 @@ from screening.conditions.proximity import ProximityCondition
 from screening.conditions.tree import iter_leaves
 from screening.loading.rulepack import RulePack
 from screening.models import facts as F
-from screening.models.case import Case, Party
+from screening.models.case import Case, Party, Site
 from screening.models.casepaths import case_values, fact_key
-from screening.models.evidence import EntityEvidence, TextEvidence
+from screening.models.evidence import EntityEvidence, LandEvidence, TextEvidence
 from screening.models.facts import Fact
 from screening.signals.derived import derived_values
 from screening.signals.entities import EntityIndex, PartyMatch, entity_entries, match_notices
 from screening.signals.ownership import OwnershipResolver
-from screening.signals.parties import party_attrs, party_evidence
+from screening.signals.parties import is_foreign, party_attrs, party_evidence
 from screening.signals.proximity import FacilityIndex, Gazetteer, declared_distances
 from screening.signals.text import PhraseIndex, SuppressedMatch
 
@@ -59,8 +59,7 @@ def selling(case: Case) -> set[str]:
 
 
 def links(case: Case) -> list[Fact]:
-    """`link` facts tying a party to each document it signed and each site it holds or works
-    (a buyer taking control of the target holds what the target holds).
+    """`link` facts tying a party to each document it signed and each site it holds or works.
 
     Joins cross them: "a municipality and a foreign central body sign the same agreement" is
     two party facts joined through two links that share a document; "the state-owned party
@@ -72,18 +71,51 @@ def links(case: Case) -> list[Fact]:
         for party_id in sorted(signed):
             attrs = {"party": party_id, "document": doc.id, "relation": "signatory"}
             out.append(Fact(f"link:{doc.id}:{party_id}", F.LINK, attrs))
-    buyers = acquirers(case)
     for index, site in enumerate(case.sites):
         key = site_key(index)
-        roles: list[tuple[str, str]] = [(land.holder, land.tenure) for land in site.land]
-        roles += [(sp.party, sp.role) for sp in site.parties]
-        # a buyer taking control of the target holds its sites: those its seller or owner
-        # holds, and those whose holder the case does not say
-        sold = not site.land or bool({land.holder for land in site.land} & selling(case))
-        roles += [(buyer, "acquirer") for buyer in buyers if sold]
-        for party_id, relation in dict.fromkeys(roles):
-            attrs = {"party": party_id, "site": key, "relation": relation}
-            out.append(Fact(f"link:{key}:{party_id}:{relation}", F.LINK, attrs))
+        for sp in site.parties:
+            attrs = {"party": sp.party, "site": key, "relation": sp.role}
+            out.append(Fact(f"link:{key}:{sp.party}:{sp.role}", F.LINK, attrs))
+        out += land_links(case, site, key)
+    return out
+
+
+def land_links(case: Case, site: Site, key: str) -> list[Fact]:
+    """Who holds the site's land, and how: each land holder, and a buyer taking control of
+    the target, which takes what the target or seller holds (`controlled` where the case
+    does not say who holds the site)."""
+    held: list[tuple[str, str, float | None, str | None]] = [
+        (land.holder, land.tenure, land.duration_years, None) for land in site.land
+    ]
+    sellers = selling(case)
+    for buyer in acquirers(case):
+        held += [(buyer, t, years, holder) for holder, t, years, _ in held if holder in sellers]
+        if not site.land:
+            held.append((buyer, "controlled", None, None))
+    out = []
+    for party_id, tenure, years, through in dict.fromkeys(held):
+        party = case.party(party_id)
+        if party is None:
+            continue
+        foreign = is_foreign(case, party)
+        attrs: dict[str, Any] = {
+            "party": party_id,
+            "site": key,
+            "relation": tenure,
+            "foreign": foreign,
+        }
+        if years is not None:
+            attrs["term_years"] = years
+        evidence = LandEvidence(
+            site=site.name,
+            party=party_id,
+            party_name=party.name,
+            tenure=tenure,
+            term_years=years,
+            through=through,
+            foreign=foreign,
+        )
+        out.append(Fact(f"link:{key}:{party_id}:{tenure}", F.LINK, attrs, evidence))
     return out
 
 

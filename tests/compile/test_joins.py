@@ -221,3 +221,49 @@ def test_validate_locates_a_bad_join_at_its_same_key(tmp_path: Any) -> None:
     line = next(ln for ln in result.output.splitlines() if "joins 'cty'" in ln)
     assert line.split(":")[1:3] == ["12", "13"]  # the `same:` line, not the rule's `when`
     assert "expected one of: city, text" in line
+
+
+LAND_NEAR_BASE = rule(
+    "land-near-base",
+    {
+        "all": [
+            {"proximity": {"tiers": {"air_base": 2}}, "as": "near"},
+            {"land": {"foreign": True}, "as": "holder", "same": {"site": "near"}},
+        ]
+    },
+)
+
+
+def test_land_joins_the_holder_of_the_same_site_and_a_buyer_of_its_holder(
+    pack: RulePack,
+) -> None:
+    near = {
+        "name": "Field",
+        "declared_nearby": [{"facility": "Base", "kind": "air_base", "distance_km": 1}],
+    }
+    far = {
+        "name": "Depot",
+        "declared_nearby": [{"facility": "Base", "kind": "air_base", "distance_km": 30}],
+    }
+    buyer = party(FIRM, "acquirer")
+    owner = {
+        "id": "farm",
+        "name": "Valley Farm",
+        "country": "XX",
+        "kind": "company",
+        "roles": ["target_owner"],
+    }
+    held_far = case(
+        parties=[buyer, owner],
+        sites=[
+            {**near, "land": [{"tenure": "ownership", "holder": "farm"}]},
+            {**far, "land": [{"tenure": "lease", "holder": "firm", "duration_years": 10}]},
+        ],
+    )
+    assert fired(pack, [LAND_NEAR_BASE], held_far) == set()  # the foreign firm holds the far site
+    bought = case(
+        parties=[buyer, owner],
+        sites=[dict(s) for s in held_far.model_dump(exclude_none=True)["sites"]],
+        transaction={"type": "acquisition", "stake_percent": 100},
+    )
+    assert fired(pack, [LAND_NEAR_BASE], bought) == {"land-near-base"}  # it buys the farm

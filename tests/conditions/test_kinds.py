@@ -75,6 +75,7 @@ EXAMPLES = {
     "entity": {"entity": {"categories": ["state_owned_enterprise"]}},
     "ownership": {"ownership": {"state_share_gte": 50}},
     "party": {"party": {"kinds": ["municipality"]}},
+    "land": {"land": {"tenures": ["lease"], "longer_than_years": 5, "foreign": True}},
     "finding": {"finding": "near-military-site"},
 }
 
@@ -146,6 +147,11 @@ def test_pattern_starts_with_the_fact_type_and_the_data_is_clean(kind: str) -> N
         ),
         ({"party": {"kinds": ["city"]}}, ("party", "kinds", 0), "unknown party kind"),
         ({"finding": "near-militray-site"}, ("finding",), "did you mean 'near-military-site'"),
+        (
+            {"land": {"tenures": ["ownership"], "longer_than_years": 5}},
+            ("land", "longer_than_years"),
+            "applies to a lease or concession",
+        ),
     ],
 )
 def test_checks_locate_each_problem_inside_the_leaf(
