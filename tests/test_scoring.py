@@ -111,3 +111,45 @@ def test_a_decisive_finding_with_corroboration_from_another_family_is_critical()
     assert sum(f.contribution for f in findings) == 75.0  # contributions still add up
     assert score_drafts([decisive], scoring)[0] == 40.0  # no corroboration
     assert score_drafts([decisive, same_family], scoring)[0] == 52.0  # same family
+
+
+def test_corroboration_must_be_independent_of_the_decisive_findings_premises() -> None:
+    from screening.models.settings import ScoringFile
+
+    scoring = ScoringFile(
+        bands=BandThresholds(medium=25, high=50, critical=75), decisive_floor="critical"
+    )
+    premise = draft("premise", 20, {"p"}, family="ownership")
+    compound = rule("compound", {"finding": "premise"}).model_copy(
+        update={"weight": 40, "family": "tech", "decisive": True}
+    )
+    decisive = Draft(compound, base_facts={"x"})
+    shares_facts = draft("sharer", 20, {"x"}, family="geo")
+    # the premise and a finding on the same facts do not corroborate the compound rule
+    assert score_drafts([decisive, premise], scoring)[0] < 75.0
+    assert score_drafts([decisive, shares_facts], scoring)[0] < 75.0
+    # an independent finding in another family does
+    assert score_drafts([decisive, premise, draft("other", 20, {"y"}, "geo")], scoring)[0] == 75.0
+
+
+def test_a_mitigation_cannot_be_decisive_or_scaled() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from screening.models.rule import Rule
+
+    base = {
+        "id": "m",
+        "title": "t",
+        "description": "d",
+        "family": "f",
+        "weight": -10,
+        "when": {"text": {"phrases": ["a"]}},
+        "explanation": "x",
+        "references": [{"document": "d", "quote": "q"}],
+        "recommendation": {"action": "a"},
+    }
+    Rule.model_validate(base)
+    for extra in ({"decisive": True}, {"scale": "sensitivity"}):
+        with pytest.raises(ValidationError, match="mitigation"):
+            Rule.model_validate({**base, **extra})

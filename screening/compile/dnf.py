@@ -107,7 +107,11 @@ def _dnf(cond: Condition, negate: bool, aliases: dict[int, str]) -> list[Conjunc
 def finding_dependencies(rule: Rule) -> list[tuple[str, bool]]:
     """(rule id, negated) for every `finding` literal of the rule."""
     out = []
-    for conj in to_dnf(rule):
+    try:
+        conjunctions = to_dnf(rule)
+    except ConditionError:
+        return []  # the rule's own check reports it, located
+    for conj in conjunctions:
         for lit in conj:
             if lit.leaf.depends_on is not None:
                 out.append((lit.leaf.depends_on, lit.negated))

@@ -93,6 +93,11 @@ class Rule(Strict):
     def _nonzero(self) -> Rule:
         if self.weight == 0:
             raise ValueError("weight must not be 0 (risk rules are positive, mitigations negative)")
+        if self.weight < 0 and (self.scale != "none" or self.decisive):
+            raise ValueError(
+                "a mitigation (negative weight) cannot be decisive or scaled by sensitivity; "
+                "expected scale and decisive only on risk rules"
+            )
         return self
 
     @property

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from screening.compile.dnf import finding_dependencies
 from screening.models.common import Band
 from screening.models.result import BandScale, Finding
 from screening.models.settings import BandThresholds, ScoringFile
@@ -142,8 +143,19 @@ def _decisive_floor(entries: list[Entry], risk: float, scoring: ScoringFile) -> 
         return risk
     floor = float(getattr(scoring.bands, scoring.decisive_floor))
     counted = [e for e in entries if e.counted and e.contribution > 0]
+    by_id = {x.draft.rule.id: x for x in entries}
     for e in (e for e in counted if e.draft.rule.decisive):
-        others = [o for o in counted if o.draft.rule.family != e.draft.rule.family]
+        # corroboration is independent evidence: not the findings the decisive rule is built
+        # from, nor a finding resting on the same facts
+        premises = _premises(e.draft.rule.id, by_id)
+        used = set(e.draft.base_facts).union(*(by_id[p].draft.base_facts for p in premises))
+        others = [
+            o
+            for o in counted
+            if o.draft.rule.family != e.draft.rule.family
+            and o.draft.rule.id not in premises
+            and not (o.draft.base_facts & used)
+        ]
         if others and risk < floor:
             e.contribution += floor - risk
             names = ", ".join(o.draft.rule.id for o in others[:3])
@@ -151,6 +163,21 @@ def _decisive_floor(entries: list[Entry], risk: float, scoring: ScoringFile) -> 
             e.note = f"{e.note}; {extra}" if e.note else extra
             return floor
     return risk
+
+
+def _premises(rule_id: str, by_id: dict[str, Entry]) -> set[str]:
+    """The fired rules a compound rule rests on, transitively."""
+    out: set[str] = set()
+    todo = [rule_id]
+    while todo:
+        entry = by_id.get(todo.pop())
+        if entry is None:
+            continue
+        for dep, negated in finding_dependencies(entry.draft.rule):
+            if not negated and dep in by_id and dep not in out:
+                out.add(dep)
+                todo.append(dep)
+    return out
 
 
 def _covering(draft: Draft, counted: list[Draft]) -> Draft | None:
