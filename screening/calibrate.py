@@ -11,6 +11,7 @@ edits a rule: it prints proposals for policy staff to weigh.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +25,9 @@ CLEARED = ("approved", "approved_with_conditions", "completed", "no_jurisdiction
 #: Weight steps tried per rule and round, and the bounds a proposal stays within.
 STEPS = (-30, -20, -10, -5, 5, 10, 20, 30)
 RISK_BOUNDS = (5.0, 95.0)
+#: A rule that fired on fewer labelled cases than this keeps its weight: fitting it would
+#: tune it to those few cases.
+MIN_SUPPORT = 5
 MITIGATION_BOUNDS = (-70.0, -5.0)
 
 
@@ -86,6 +90,7 @@ class Proposal:
     cv_before: Measure
     cv_after: Measure
     folds: int
+    unfitted: list[str] = field(default_factory=list)  # fired on too few cases to fit
     changes: dict[str, tuple[int, float]] = field(default_factory=dict)  # rule: (now, proposed)
 
 
@@ -121,7 +126,7 @@ def fit(
     """Coordinate descent from `start`: keep a weight step when it improves the objective."""
     weights = dict(start)
     best = measure(samples, scoring, weights).objective
-    fired = sorted({d.rule.id for s in samples for d in s.drafts} & set(weights))
+    fired = sorted(set(supported(samples)) & set(weights))
     for _ in range(rounds):
         improved = False
         for rid in fired:
@@ -137,6 +142,12 @@ def fit(
         if not improved:
             break
     return weights
+
+
+def supported(samples: Sequence[Sample], minimum: int = MIN_SUPPORT) -> list[str]:
+    """Rules that fired on at least `minimum` of the cases: the only ones fitted."""
+    fired = Counter(rid for s in samples for rid in {d.rule.id for d in s.drafts})
+    return sorted(rid for rid, n in fired.items() if n >= minimum)
 
 
 def folds_of(samples: Sequence[Sample], k: int) -> list[list[Sample]]:
@@ -171,6 +182,7 @@ def propose(
         cv_before=_measure_bands(held, held_before),
         cv_after=_measure_bands(held, held_after),
         folds=len(folds),
+        unfitted=sorted({d.rule.id for s in samples for d in s.drafts} - set(supported(samples))),
         changes=changes,
     )
 

@@ -61,3 +61,12 @@ def test_cross_validation_reports_held_out_figures_and_never_edits() -> None:
     assert p.cv_before.cases == p.cv_after.cases == len(SAMPLES)
     assert p.cv_after.stopped_low < p.cv_before.stopped_low
     assert p.changes["strong"][0] == 10 and start == {"strong": 10.0, "noise": 5.0}
+
+
+def test_a_rule_seen_on_too_few_cases_keeps_its_weight() -> None:
+    # 'rare' fires on two blocked deals only: raising it would fix them, and only them
+    rare = [sample(200 + i, "high", "blocked", ("rare", 10), ("noise", 5)) for i in range(2)]
+    start = {"strong": 10.0, "noise": 5.0, "rare": 10.0}
+    p = propose([*SAMPLES, *rare], SCORING, start, k=3)
+    assert "rare" not in p.changes and p.unfitted == ["rare"]
+    assert fit([*SAMPLES, *rare], SCORING, start)["rare"] == 10.0

@@ -11,7 +11,7 @@ def draft(rid: str, weight: int, facts: set[str], family: str = "f") -> Draft:
     r = rule(rid, {"text": {"phrases": ["a"]}}).model_copy(
         update={"weight": weight, "family": family}
     )
-    return Draft(r, base_facts=facts)
+    return Draft(r, base_facts=facts, facts=facts)
 
 
 def test_independent_signals_combine_by_noisy_or() -> None:
@@ -101,7 +101,7 @@ def test_a_decisive_finding_with_corroboration_from_another_family_is_critical()
         bands=BandThresholds(medium=25, high=50, critical=75), decisive_floor="critical"
     )
     base = draft("decisive", 40, {"x"}, family="tech")
-    decisive = Draft(base.rule.model_copy(update={"decisive": True}), base_facts={"x"})
+    decisive = Draft(base.rule.model_copy(update={"decisive": True}), base_facts={"x"}, facts={"x"})
     other = draft("other", 20, {"y"}, family="ownership")
     same_family = draft("same", 20, {"z"}, family="tech")
     score, risk, findings = score_drafts([decisive, other], scoring)
@@ -123,7 +123,7 @@ def test_corroboration_must_be_independent_of_the_decisive_findings_premises() -
     compound = rule("compound", {"finding": "premise"}).model_copy(
         update={"weight": 40, "family": "tech", "decisive": True}
     )
-    decisive = Draft(compound, base_facts={"x"})
+    decisive = Draft(compound, base_facts={"x"}, facts={"x"})
     shares_facts = draft("sharer", 20, {"x"}, family="geo")
     # the premise and a finding on the same facts do not corroborate the compound rule
     assert score_drafts([decisive, premise], scoring)[0] < 75.0
@@ -153,3 +153,18 @@ def test_a_mitigation_cannot_be_decisive_or_scaled() -> None:
     for extra in ({"decisive": True}, {"scale": "sensitivity"}):
         with pytest.raises(ValidationError, match="mitigation"):
             Rule.model_validate({**base, **extra})
+
+
+def test_a_partys_listing_corroborates_a_finding_on_the_same_partys_nationality() -> None:
+    from screening.models.settings import ScoringFile
+
+    scoring = ScoringFile(
+        bands=BandThresholds(medium=25, high=50, critical=75), decisive_floor="critical"
+    )
+    tech = rule("tech", {"text": {"phrases": ["a"]}}).model_copy(
+        update={"weight": 40, "family": "tech", "decisive": True}
+    )
+    decisive = Draft(tech, base_facts={"party:p", "doc"}, facts={"party:p", "doc"})
+    listed = draft("listed", 15, {"party:p"}, family="export")
+    listed.facts = {"ent:p"}  # another fact about the same party: independent evidence
+    assert score_drafts([decisive, listed], scoring)[0] == 75.0

@@ -10,7 +10,7 @@ from screening.loading.rulepack import RulePack
 
 
 def check_routes(pack: RulePack) -> list[Problem]:
-    """Rules name known route kinds; bodies name known sectors."""
+    """Rules name known route kinds; bodies known sectors; regimes known regimes, once."""
     out: list[Problem] = []
     routing = pack.routing
     if routing is None:
@@ -39,17 +39,41 @@ def check_routes(pack: RulePack) -> list[Problem]:
                 )
     sectors = {s.id for s in pack.vocabulary.sectors}
     doc = pack.docs.get(str(Path(pack.root) / "routes.yaml"))
+
+    def problem(where: tuple[str | int, ...], message: str) -> Problem:
+        return Problem(doc.location(where) if doc else Location(str(pack.root)), message, "routes")
+
+    regime_ids = {r.id for r in routing.regimes}
+    owner: dict[str, str] = {}
     for r, regime in enumerate(routing.regimes):
-        for b, body in enumerate(regime.bodies):
-            for s, sector in enumerate(body.sectors):
-                if sector not in sectors:
-                    where = ("regimes", r, "bodies", b, "sectors", s)
-                    out.append(
-                        Problem(
-                            doc.location(where) if doc else Location(str(pack.root)),
-                            f"body '{body.id}': unknown sector '{sector}'; "
-                            f"{expected(sectors, sector)}",
-                            "routes",
-                        )
+        for j, country in enumerate(regime.jurisdictions):
+            if country in owner:
+                out.append(
+                    problem(
+                        ("regimes", r, "jurisdictions", j),
+                        f"{country} is already in regime '{owner[country]}'; expected each "
+                        "jurisdiction in one regime (use `also` for a shared one)",
                     )
+                )
+            owner.setdefault(country, regime.id)
+        for a, other in enumerate(regime.also):
+            if other not in regime_ids or other == regime.id:
+                out.append(
+                    problem(
+                        ("regimes", r, "also", a),
+                        f"regime '{regime.id}': unknown regime '{other}' in `also`; "
+                        f"{expected(regime_ids - {regime.id}, other)}",
+                    )
+                )
+        for b, body in enumerate(regime.bodies):
+            for field in ("sectors", "mandatory_sectors"):
+                for s, sector in enumerate(getattr(body, field)):
+                    if sector not in sectors:
+                        out.append(
+                            problem(
+                                ("regimes", r, "bodies", b, field, s),
+                                f"body '{body.id}': unknown sector '{sector}' in {field}; "
+                                f"{expected(sectors, sector)}",
+                            )
+                        )
     return out

@@ -1,6 +1,10 @@
 """`entity`: a party matches a registry entity of given categories, lists or ids.
 
     - entity: {categories: [state_owned_enterprise], lists: [us-entity-list], min_score: 92}
+    - entity: {categories: [sovereign_fund], foreign: true}
+
+`foreign: true` counts only a party registered or controlled abroad, or matching an entity of
+another country than the case's: a state company investing at home is not a foreign investor.
 
 Names are matched in Python (normalised, fuzzy); each match is an `entity_hit` fact with the
 entity, its category, its lists, the party's roles and the match score.
@@ -38,6 +42,7 @@ class EntityTest(Strict):
     entities: list[Slug] = Field(default_factory=list)
     roles: list[Slug] = Field(default_factory=list)
     min_score: float = Field(default=90, ge=0, le=100)
+    foreign: bool | None = None
 
     @model_validator(mode="after")
     def _something(self) -> EntityTest:
@@ -64,7 +69,8 @@ class EntityCondition(LeafCondition):
             *({"$iany": {"lists": {"$i": x}}} for x in e.lists),
         ]
         which = alternatives[0] if len(alternatives) == 1 else {"$or": alternatives}
-        return [which, {"$gte": {"score": float(e.min_score)}}, *any_item("roles", e.roles)]
+        own = [] if e.foreign is None else [{"foreign": e.foreign}]
+        return [which, {"$gte": {"score": float(e.min_score)}}, *own, *any_item("roles", e.roles)]
 
     def check(self, ctx: CheckContext) -> Iterator[tuple[LeafPath, str, str]]:
         e = self.entity
@@ -116,6 +122,8 @@ class EntityCondition(LeafCondition):
                 why.append(f"category {a['category']}, lists {', '.join(a['lists']) or 'none'}")
             if a["score"] < e.min_score:
                 why.append(f"score {a['score']:g} < {e.min_score:g}")
+            if e.foreign is not None and a["foreign"] != e.foreign:
+                why.append("a domestic party" if e.foreign else "a foreign party")
             if e.roles and not set(a["roles"]) & set(e.roles):
                 why.append(f"roles {', '.join(a['roles'])} not {', '.join(e.roles)}")
             out.append(f"{self.describe_match(fact, ctx)} (not counted: {'; '.join(why)})")

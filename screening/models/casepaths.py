@@ -42,6 +42,17 @@ PACK_DERIVED: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "transaction.filing_expected": ("scalar", None),
 }
 
+#: The case field each derived value mostly rests on: for judging whether two findings rest
+#: on independent facts, "the target is highly sensitive" is the target's sectors again.
+DERIVED_FROM: dict[str, str] = {
+    "target.sensitivity": "target.sectors",
+    "transaction.filing_expected": "target.sectors",
+}
+
+#: Fields that say what kind of case it is (the deal's form, the country), not what is risky
+#: about it: a finding does not corroborate another by reading them.
+CONTEXT_FIELDS = frozenset({"jurisdiction", "status", "date", "transaction.type"})
+
 
 @cache
 def case_field_paths() -> dict[str, str]:

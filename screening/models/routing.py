@@ -8,6 +8,7 @@ is routed only to its own jurisdiction's bodies; where none has remit the report
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -44,8 +45,20 @@ class Body(Strict):
         "empty: those of `sectors`).",
     )
     not_in_remit: str | None = None
+    generic: bool = Field(
+        default=False,
+        description="Stands for a national body (\"the host Member State's screening "
+        "authority\"): named only when the case's own regime names none for the kind.",
+    )
     source: NonEmpty
     uncertain: str | None = None
+
+    def mandatory_for(self, sectors: Sequence[str]) -> bool:
+        """Filing with this body is mandatory for a target in these sectors."""
+        if self.filing != "mandatory":
+            return False
+        scope = self.mandatory_sectors or self.sectors
+        return not scope or bool(set(scope) & set(sectors))
 
 
 class Regime(Strict):
@@ -61,7 +74,10 @@ class Regime(Strict):
     )
     bodies: list[Body] = Field(default_factory=list)
     routes: dict[Slug, list[Slug]] = Field(
-        default_factory=dict, description="Route kind -> body ids, in the order to name them."
+        default_factory=dict,
+        description="Route kind -> body ids, in the order to name them. An empty list says "
+        "that no body has remit; a kind left out is not mapped, and the default regime's "
+        "generic bodies stand in.",
     )
 
     @model_validator(mode="after")
@@ -100,9 +116,13 @@ class RoutingFile(Strict):
                     )
         return self
 
+    @property
+    def default(self) -> Regime:
+        return next(r for r in self.regimes if not r.jurisdictions)
+
     def regimes_for(self, jurisdiction: str) -> tuple[Regime, list[Regime]]:
         """The jurisdiction's regime (or the default) and the regimes it also belongs to."""
         own = next((r for r in self.regimes if jurisdiction in r.jurisdictions), None)
         if own is None:
-            own = next(r for r in self.regimes if not r.jurisdictions)
+            own = self.default
         return own, [r for r in self.regimes if r.id in own.also]

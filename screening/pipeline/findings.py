@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from screening.loading.rulepack import RulePack
+from screening.models.casepaths import CONTEXT_FIELDS, DERIVED_FROM
 from screening.models.evidence import Evidence
 from screening.models.facts import Fact
 from screening.models.rule import Rule
@@ -29,9 +30,25 @@ class Draft:
     evidence: list[Evidence] = field(default_factory=list)
     explanations: list[str] = field(default_factory=list)
     base_facts: set[str] = field(default_factory=set)  # case evidence (facts, fields), not findings
+    #: the facts behind it one by one (a party's listing and its nationality are two facts,
+    #: one piece of base evidence): what corroboration of a decisive finding is judged on
+    facts: set[str] = field(default_factory=set)
     firings: int = 0
     caveats: list[str] = field(default_factory=list)
     unexplained: int = 0  # firings beyond those whose explanation is shown
+
+
+def independent_fact(base: str, fact_id: str) -> str | None:
+    """The fact a piece of evidence rests on, as corroboration is judged.
+
+    A case field counts by its path, whatever values a rule read, a derived value as the
+    field it comes from, and a field that only says what kind of case it is not at all;
+    other facts count one by one (a party's listing and its nationality are two facts).
+    """
+    if not base.startswith("field:"):
+        return fact_id
+    path = base.split(":")[1]
+    return None if path in CONTEXT_FIELDS else f"field:{DERIVED_FROM.get(path, path)}"
 
 
 def sector_regimes(pack: RulePack, sectors: Any) -> list[str]:
@@ -100,6 +117,8 @@ def build_drafts(
             base = leaf.evidence_key(fact_id, ctx)
             if base is not None:
                 draft.base_facts.add(base)
+                if (fact := independent_fact(base, fact_id)) is not None:
+                    draft.facts.add(fact)
             draft.caveats += [c for c in leaf.caveats(ev) if c not in draft.caveats]
         if len(draft.explanations) < MAX_EXPLANATIONS:
             text = render(loaded.rule.explanation, namespace)

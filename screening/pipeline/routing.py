@@ -26,19 +26,48 @@ def route(
     out: list[Route] = []
     for kind in kinds:
         label = labels.get(kind, kind)
-        named: list[Body] = []
-        excluded: list[Body] = []
-        for regime in (own, *also):
-            by_id = {b.id: b for b in regime.bodies}
-            for body in (by_id[i] for i in regime.routes.get(kind, [])):
-                (named if _in_remit(body, sectors) else excluded).append(body)
+        candidates, stand_in = _candidates(routing, own, also, kind)
+        named = [b for b in candidates if _in_remit(b, sectors)]
+        excluded = [b for b in candidates if not _in_remit(b, sectors)]
         for body in {b.id: b for b in named}.values():
-            out.append(_route(kind, label, body, sectors))
+            r = _route(kind, label, body, sectors)
+            if stand_in:
+                r.note = "; ".join(
+                    filter(None, [f"not mapped for {own.label}: a generic body is named", r.note])
+                )
+            out.append(r)
         if not named:
             out.append(
                 Route(kind=kind, kind_label=label, body=_nobody(own, label), note=_why(excluded))
             )
     return out
+
+
+def _candidates(
+    routing: RoutingFile, own: Regime, also: list[Regime], kind: str
+) -> tuple[list[Body], bool]:
+    """The bodies for a kind, and whether they stand in for a regime that does not map it.
+
+    The case's own regime comes first; a regime it also belongs to adds its bodies, except
+    the generic ones standing for a national body when the own regime already names one.
+    A kind no regime maps falls to the default regime's generic bodies; an empty list in
+    the table means that no body has remit, and is kept.
+    """
+    mapped = [r for r in (own, *also) if kind in r.routes]
+    if not mapped:
+        default = routing.default
+        return [_body(default, i) for i in default.routes.get(kind, [])], default is not own
+    out: list[Body] = []
+    for regime in mapped:
+        for body in (_body(regime, i) for i in regime.routes[kind]):
+            if body.generic and regime is not own and out:
+                continue
+            out.append(body)
+    return out, False
+
+
+def _body(regime: Regime, body_id: str) -> Body:
+    return next(b for b in regime.bodies if b.id == body_id)
 
 
 def _in_remit(body: Body, sectors: Sequence[str]) -> bool:
@@ -49,12 +78,15 @@ def _route(kind: str, label: str, body: Body, sectors: Sequence[str]) -> Route:
     note = None
     if body.sectors and not sectors:
         note = f"its remit covers only {', '.join(body.sectors)}; the case names no sector"
+    filing = body.filing
+    if filing == "mandatory" and sectors and not body.mandatory_for(sectors):
+        filing = "voluntary"  # mandatory only in sectors the target is not in
     return Route(
         kind=kind,
         kind_label=label,
         body_id=body.id,
         body=body.name,
-        filing=body.filing,
+        filing=filing,
         legal_basis=body.cite,
         filing_note=body.filing_note,
         note=note,

@@ -145,16 +145,16 @@ def _decisive_floor(entries: list[Entry], risk: float, scoring: ScoringFile) -> 
     counted = [e for e in entries if e.counted and e.contribution > 0]
     by_id = {x.draft.rule.id: x for x in entries}
     for e in (e for e in counted if e.draft.rule.decisive):
-        # corroboration is independent evidence: not the findings the decisive rule is built
-        # from, nor a finding resting on the same facts
+        # corroboration is independent evidence: not a finding the decisive rule is built
+        # from, nor one that adds no case evidence beyond the decisive finding's own
         premises = _premises(e.draft.rule.id, by_id)
-        used = set(e.draft.base_facts).union(*(by_id[p].draft.base_facts for p in premises))
+        used = _evidence(e, by_id)
         others = [
             o
             for o in counted
             if o.draft.rule.family != e.draft.rule.family
             and o.draft.rule.id not in premises
-            and not (o.draft.base_facts & used)
+            and not _evidence(o, by_id) <= used
         ]
         if others and risk < floor:
             e.contribution += floor - risk
@@ -178,6 +178,12 @@ def _premises(rule_id: str, by_id: dict[str, Entry]) -> set[str]:
                 out.add(dep)
                 todo.append(dep)
     return out
+
+
+def _evidence(entry: Entry, by_id: dict[str, Entry]) -> set[str]:
+    """A finding's case facts, with those of the findings it rests on."""
+    premises = _premises(entry.draft.rule.id, by_id)
+    return set(entry.draft.facts).union(*(by_id[p].draft.facts for p in premises))
 
 
 def _covering(draft: Draft, counted: list[Draft]) -> Draft | None:

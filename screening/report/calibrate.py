@@ -6,7 +6,7 @@ import json
 import math
 from typing import Any
 
-from screening.calibrate import Lift, Measure, Proposal
+from screening.calibrate import MIN_SUPPORT, Lift, Measure, Proposal
 
 
 def _m(m: Measure) -> str:
@@ -25,6 +25,7 @@ def calibration_lines(p: Proposal, lifts: list[Lift]) -> list[str]:
     lines = [
         f"Current weights:  {_m(p.before)}",
         f"Proposed weights: {_m(p.after)}",
+        "  (in-sample: fitted on these same cases, so optimistic; judge by the lines below)",
         f"Cross-validated ({p.folds} folds, fitted without the held-out cases):",
         f"  current  {_m(p.cv_before)}",
         f"  proposed {_m(p.cv_after)}",
@@ -41,6 +42,10 @@ def calibration_lines(p: Proposal, lifts: list[Lift]) -> list[str]:
         lines.append("  none: the current weights are as good as any nearby")
     for rid, (now, proposed) in p.changes.items():
         lines.append(f"  {rid:<45} {now:+d} -> {proposed:+g}")
+    if p.unfitted:
+        lines.append(
+            f"Not fitted (fired on fewer than {MIN_SUPPORT} cases): {', '.join(p.unfitted)}"
+        )
     return lines
 
 

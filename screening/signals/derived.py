@@ -2,12 +2,14 @@
 
 `target.sensitivity` is the highest sensitivity of the target's sectors (rules/vocabulary.yaml),
 raised to high by what the target holds or does: supplying defence or government, operating
-critical infrastructure, export-controlled technology, or sensitive personal data of a
-million people or more (the threshold of 31 CFR 800.241(a)(1)(ii)(A)). Absent when the case
+critical infrastructure, export-controlled technology, sensitive personal data of a
+million people or more (the threshold of 31 CFR 800.241(a)(1)(ii)(A)), or data on government
+or military personnel at any scale (800.241(a)(1)(i)). Absent when the case
 names neither sectors nor holdings: state-ownership findings are then scaled as for medium.
 
 `transaction.filing_expected` is true when the case's jurisdiction has an investment
-screening body with a mandatory filing in one of the target's sectors.
+screening body with a mandatory filing in one of the target's sectors (`Body.mandatory_for`,
+the same test the routes use).
 """
 
 from __future__ import annotations
@@ -62,13 +64,10 @@ def filing_expected(case: Case, pack: RulePack) -> bool:
     routing = pack.routing
     if routing is None or case.target is None:
         return False
-    sectors = set(case.target.sectors)
     own, also = routing.regimes_for(case.jurisdiction)
     for regime in (own, *also):
         bodies = {b.id: b for b in regime.bodies}
         for body_id in regime.routes.get("investment_screening", []):
-            body = bodies[body_id]
-            mandatory_in = set(body.mandatory_sectors or body.sectors)
-            if body.filing == "mandatory" and mandatory_in & sectors:
+            if case.target.sectors and bodies[body_id].mandatory_for(case.target.sectors):
                 return True
     return False

@@ -232,8 +232,9 @@ class SignalExtractor:
             match = self.entities.match_party(party, self.min_score)
             hit = match.evidence
             entity = self.pack.entities[hit.entity_id] if hit else None
-            if hit is not None:
-                out.facts.append(self._entity_fact(party, roles, hit))
+            if hit is not None and entity is not None:
+                foreign = is_foreign(case, party) or entity.country != case.jurisdiction
+                out.facts.append(self._entity_fact(party, roles, hit, foreign))
             matches.append((party, match))
             ownership = resolver.resolve(party, entity, case.jurisdiction)
             attrs = party_attrs(case, party, roles, entity, ownership)
@@ -243,8 +244,10 @@ class SignalExtractor:
         out.notices += match_notices(matches) + resolver.notices
 
     @staticmethod
-    def _entity_fact(party: Party, roles: list[str], hit: EntityEvidence) -> Fact:
+    def _entity_fact(party: Party, roles: list[str], hit: EntityEvidence, foreign: bool) -> Fact:
+        """`foreign`: the party or the entity it matched is of another country than the case's."""
         attrs = {
+            "foreign": foreign,
             "party": party.id,
             "entity": hit.entity_id,
             "category": hit.category,

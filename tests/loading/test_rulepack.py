@@ -81,3 +81,23 @@ def test_editor_lock_files_and_folders_named_yaml_are_ignored(tmp_path: Path) ->
     (copy / "text" / ".#confidential.yaml").symlink_to("someone@laptop.123:456")
     (copy / "text" / "extra.yaml").mkdir()
     assert len(load_rule_pack(copy).active_rules) == 12
+
+
+def test_routing_table_errors_are_located(tmp_path: Path) -> None:
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(FIXTURES / "pack", pack)
+    routes = pack / "routes.yaml"
+    text = routes.read_text(encoding="utf-8")
+    text = text.replace(
+        "    jurisdictions: [XX]\n", "    jurisdictions: [XX, XX]\n    also: [nowhere]\n"
+    )
+    text = text.replace("sectors: [ports]", "sectors: [ports], mandatory_sectors: [portz]")
+    routes.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_rule_pack(pack)
+    got = {(p.location.line, p.message.split(";")[0]) for p in info.value.problems}
+    assert (10, "XX is already in regime 'xx'") in got
+    assert (11, "regime 'xx': unknown regime 'nowhere' in `also`") in got
+    assert (16, "body 'xx-ports': unknown sector 'portz' in mandatory_sectors") in got

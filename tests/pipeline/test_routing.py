@@ -40,6 +40,9 @@ def test_a_case_is_routed_only_to_its_own_jurisdictions_bodies(
 ) -> None:
     kinds = [k.id for k in routing.route_kinds]
     for r in route(routing, jurisdiction, ["defense", "ports"], kinds):
+        if (r.body_id or "").startswith("default-"):  # a generic stand-in, and it says so
+            assert "not mapped for" in (r.note or "")
+            continue
         assert r.body_id is None or r.body_id.startswith(prefix) or r.body_id.startswith("eu-")
     if jurisdiction != "DE":  # Germany alone also belongs to the EU regime
         assert not any(
@@ -109,3 +112,29 @@ def test_every_rule_names_known_route_kinds(real: RulePack, routing: RoutingFile
     kinds = {k.id for k in routing.route_kinds}
     for lr in real.rules:
         assert set(lr.rule.recommendation.routes) <= kinds, lr.rule.id
+
+
+def test_a_generic_eu_body_stands_aside_for_the_member_states_own(routing: RoutingFile) -> None:
+    de = bodies(route(routing, "DE", ["cybersecurity"], ["investment_screening", "encryption"]))
+    assert "eu-member-state-authority" not in de
+    assert "eu-dual-use-national-authorities" not in de and "de-bafa" in de
+    fr = bodies(route(routing, "FR", ["energy"], ["investment_screening"]))
+    assert "eu-member-state-authority" in fr
+
+
+def test_an_unmapped_kind_names_a_generic_body_and_an_empty_one_says_no_remit(
+    routing: RoutingFile,
+) -> None:
+    (fr,) = route(routing, "FR", ["defense"], ["export_control_defence"])
+    assert fr.body_id == "default-export-control" and "not mapped" in (fr.note or "")
+    (de,) = route(routing, "DE", ["real_estate"], ["land_real_estate"])
+    assert de.body_id is None and de.body.startswith("no body in")
+
+
+def test_filing_is_mandatory_only_in_the_bodys_mandatory_sectors(routing: RoutingFile) -> None:
+    def filing(sectors: list[str]) -> str | None:
+        got = route(routing, "DE", sectors, ["investment_screening"])
+        return next(r.filing for r in got if r.body_id == "de-bmwe-cross-sectoral")
+
+    assert filing(["energy"]) == "mandatory"
+    assert filing(["retail"]) == "voluntary"
