@@ -1,26 +1,41 @@
 """Command line: parse, call the library, pick a formatter, choose the exit code.
 
 Exit codes: 0 clean; 1 a case reached the `--fail-on` band; 2 invalid input or usage
-(or, for `batch`, some files could not be screened); 130 interrupted.
+(or, for `batch`, some files could not be screened); 130 interrupted. A reader that stops
+early (`| head`) ends a command quietly, with 0.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 
 from screening import __version__
 from screening.cli.batch import backtest, batch
 from screening.cli.calibrate import calibrate_command
+from screening.cli.common import quiet_on_broken_pipe
 from screening.cli.explain import explain_command
 from screening.cli.impact import impact_command
 from screening.cli.rules import rules
 from screening.cli.screen import screen
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Ends quietly when the reader of the output goes away (`screening … | head`)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with quiet_on_broken_pipe():  # --help
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with quiet_on_broken_pipe():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="screening")
 def cli() -> None:
     """Screen foreign investment proposals against YAML risk rules (matched on durable-rules)."""

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from screening.backtest import Backtest
@@ -16,6 +15,7 @@ from screening.batch.runner import Outcome, default_jobs, run
 from screening.cli.common import (
     EXIT_FAIL_ON,
     EXIT_INPUT,
+    console,
     format_option,
     load_pack_or_exit,
     report_problems,
@@ -64,7 +64,7 @@ def batch(
     cases already scored with the same rules and the same case file are skipped.
     """
     pack = load_pack_or_exit(rules_dir)
-    err = Console(stderr=True, highlight=False)
+    err = console(stderr=True)
     show_bar = sys.stderr.isatty()
     progress = Progress(
         "[progress.description]{task.description}",
@@ -100,7 +100,7 @@ def batch(
             "run the same command again to resume"
         )
         raise SystemExit(130) from None
-    render_summary(summary, shown(out), Console(highlight=False))
+    render_summary(summary, shown(out), console())
     if summary.errors:
         report_problems(summary.errors)
         raise SystemExit(EXIT_INPUT)
@@ -140,7 +140,7 @@ def backtest(
     elif fmt == "markdown":
         click.echo(backtest_markdown(bt), nl=False)
     else:
-        render_backtest(bt, Console(highlight=False))
+        render_backtest(bt, console())
     if bt.errors:
         report_problems(bt.errors)
         raise SystemExit(EXIT_INPUT)

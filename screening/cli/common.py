@@ -1,21 +1,64 @@
-"""What every command shares: the rules option, problem printing, exit codes."""
+"""What every command shares: the rules option, problem printing, consoles, exit codes."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 import click
+from rich.console import Console
 
 from screening.checks import load_rule_pack
 from screening.errors import InputError, Problem, summary_line
 from screening.loading.rulepack import RulePack
+from screening.report.describe import plain
 
 FC = TypeVar("FC", bound=Callable[..., object])
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
+
+#: The width of output that goes to a pipe or a file: nothing is wrapped, cut or dropped
+#: (a terminal's own width applies on a terminal, and $COLUMNS when it is set).
+UNWRAPPED = 100_000
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError  # `quiet_on_broken_pipe` ends the command
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A rich console for standard output (or error): full width when not on a terminal."""
+    stream = sys.stderr if stderr else sys.stdout
+    wrapped = stream.isatty() or bool(os.environ.get("COLUMNS"))
+    return _Console(
+        stderr=stderr, highlight=False, soft_wrap=False, width=None if wrapped else UNWRAPPED
+    )
+
+
+def plain_console(file: IO[str]) -> Console:
+    """A console that records plain text for a file (`export_text`), unwrapped."""
+    return Console(record=True, width=UNWRAPPED, file=file, highlight=False, soft_wrap=False)
+
+
+@contextlib.contextmanager
+def quiet_on_broken_pipe() -> Iterator[None]:
+    """A reader that stops early (`| head`) ends the command quietly, with status 0.
+
+    Standard output is pointed at /dev/null so that the interpreter's last flush does not
+    fail again ("Exception ignored … BrokenPipeError").
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(EXIT_OK) from None
 
 
 def default_rules_dir() -> Path:
@@ -44,9 +87,15 @@ rules_option = click.option(
 
 def report_problems(problems: list[Problem]) -> None:
     for p in sorted(problems, key=lambda p: (p.location, p.message)):
-        click.echo(str(p), err=True)
+        click.echo(problem_line(p), err=True)
     if len(problems) > 1:
         click.echo(summary_line(problems), err=True)
+
+
+def problem_line(problem: Problem) -> str:
+    """A problem as one line a terminal shows and does not obey: a file name or a quoted
+    value with ESC or other control characters in it gets U+FFFD in their place."""
+    return plain(str(problem))
 
 
 def load_pack_or_exit(rules_dir: Path | None) -> RulePack:

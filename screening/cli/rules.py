@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -18,8 +17,10 @@ from screening.checks.text import check_phrases, check_references
 from screening.cli.common import (
     EXIT_FAIL_ON,
     EXIT_INPUT,
+    console,
     default_rules_dir,
     load_pack_or_exit,
+    problem_line,
     report_problems,
 )
 from screening.compile.listing import compiled_json, compiled_lines
@@ -80,7 +81,8 @@ def compile_command(rules_dir: Path | None, as_json: bool) -> None:
     "--sources",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Folder of source documents: check every quote verbatim (default: $SCREENING_SOURCES).",
+    help="Folder of source documents: check every quote verbatim (default: $SCREENING_SOURCES; "
+    "without either, quotes are not checked and the last line says so).",
 )
 def validate(paths: tuple[Path, ...], strict: bool, sources: Path | None) -> None:
     """Check rule files: schema, vocabularies, references, cycles, templates, engine.
@@ -111,13 +113,16 @@ def validate(paths: tuple[Path, ...], strict: bool, sources: Path | None) -> Non
     if sources is not None and not sources.is_dir():
         problems.append(Problem(Location(str(sources)), "no such folder of source documents", "io"))
     for p in sorted(problems, key=lambda p: (p.location, p.message)):
-        click.echo(str(p))
+        click.echo(problem_line(p))
     errors = [p for p in problems if p.severity is Severity.ERROR]
-    if problems:
-        click.echo(summary_line(problems))
-    else:
-        n = sum(len(pack.rules) for pack in checked)
-        click.echo(f"ok: {n} rules checked, no problems")
+    n = sum(len(pack.rules) for pack in checked)
+    last = summary_line(problems) if problems else f"ok: {n} rules checked, no problems"
+    if sources is None:  # say what was not checked: "no problems" must not read as "verified"
+        last += (
+            "; quotes not checked against the source documents "
+            "(give --sources FOLDER or set $SCREENING_SOURCES)"
+        )
+    click.echo(last)
     if errors or (strict and problems):
         raise SystemExit(EXIT_INPUT)
 
@@ -186,7 +191,7 @@ def list_command(rules_dir: Path | None) -> None:
         table.add_row(
             r.id, r.family, f"{r.weight:+d}", r.status, str(len(r.examples)), escape(r.title)
         )
-    Console(highlight=False, width=200).print(table)
+    console().print(table)
 
 
 @rules.command()

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 
 from screening.cli.common import (
     EXIT_FAIL_ON,
     EXIT_INPUT,
+    console,
     format_option,
     load_pack_or_exit,
+    plain_console,
     report_problems,
     rules_option,
 )
@@ -55,7 +56,9 @@ def screen(
     """Screen one or more case files and explain every finding.
 
     A case that cannot be read is reported on standard error (file:line:column: what is
-    wrong) and the others are still screened; the exit code is then 2.
+    wrong) and the others are still screened; the exit code is then 2. Standard output holds
+    only results: with one case that cannot be read, it stays empty (no JSON `null`); with
+    several, `--format json` lists the cases that were screened.
     """
     from screening.pipeline.screen import Screener
 
@@ -89,13 +92,16 @@ def screen(
         _write_html(screened, pack, out, folder)
     elif out is not None:
         text = _format(results, fmt, single=len(cases) == 1)
-        _write(out, text if fmt != "text" else _plain(results))
+        if text is not None:
+            _write(out, text if fmt != "text" else _plain(results))
     elif fmt == "text":
-        console = Console(highlight=False, soft_wrap=False)
+        terminal = console()
         for r in results:
-            text_report.render(r, console)
+            text_report.render(r, terminal)
     else:
-        click.echo(_format(results, fmt, single=len(cases) == 1), nl=False)
+        text = _format(results, fmt, single=len(cases) == 1)
+        if text is not None:
+            click.echo(text, nl=False)
     if failed:
         raise SystemExit(EXIT_INPUT)
     if fail_on and any(BANDS.index(r.band) >= BANDS.index(fail_on) for r in results):
@@ -146,12 +152,15 @@ def _write_html(
             _write(out, page)
 
 
-def _format(results: list[Result], fmt: str, single: bool) -> str:
-    """JSON is one object for one case path, else a list (whatever failed)."""
+def _format(results: list[Result], fmt: str, single: bool) -> str | None:
+    """JSON is one object for one case path, else a list of the cases screened; None (write
+    nothing) when the one case path failed: its errors are on standard error."""
+    if single and not results:
+        return None
     if fmt == "json":
         data: Any = [r.model_dump(mode="json") for r in results]
         if single:
-            data = data[0] if data else None
+            data = data[0]
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         return "\n".join(markdown_report.render(r) for r in results)
@@ -160,7 +169,7 @@ def _format(results: list[Result], fmt: str, single: bool) -> str:
 
 def _plain(results: list[Result]) -> str:
     with Path(os.devnull).open("w") as sink:
-        console = Console(record=True, width=110, file=sink)
+        recorder = plain_console(sink)
         for r in results:
-            text_report.render(r, console)
-        return console.export_text()
+            text_report.render(r, recorder)
+        return recorder.export_text()

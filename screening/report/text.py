@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console, Group
 from rich.markup import escape as _escape
 from rich.panel import Panel
@@ -19,16 +21,39 @@ def escape(text: str) -> str:
 
 BAND_STYLE = {"low": "green", "medium": "yellow", "high": "dark_orange", "critical": "bold red"}
 
+#: The notice screening/signals/proximity.py gives a site it could not place precisely enough
+#: to measure from (a place not in the gazetteer, or only a city or district).
+_UNMEASURED_SITE = re.compile(
+    r"site '(?P<site>.*?)'(?::| is placed).*distances to strategic facilities were not computed"
+)
+
+
+def unmeasured_sites(result: Result) -> list[str]:
+    """The sites whose distances to strategic facilities were not measured."""
+    return [m["site"] for n in result.notices if (m := _UNMEASURED_SITE.match(n))]
+
+
+def incomplete_note(result: Result) -> str | None:
+    """What the score leaves out, or None when nothing was left unmeasured."""
+    sites = unmeasured_sites(result)
+    if not sites:
+        return None
+    names = ", ".join(f"'{s}'" for s in sites)
+    return (
+        f"not measured: distances to strategic facilities from site{'s' if len(sites) > 1 else ''} "
+        f"{names}"
+    )
+
 
 def render(result: Result, console: Console) -> None:
     style = BAND_STYLE[result.band]
     b = result.bands
-    head = Text.assemble(
-        (f"{result.score:.1f}", "bold"),
-        " / 100   ",
-        (result.band.upper(), style),
-        f"   (medium ≥ {b.medium:g}, high ≥ {b.high:g}, critical ≥ {b.critical:g})",
-    )
+    head = Text.assemble((f"{result.score:.1f}", "bold"), " / 100   ", (result.band.upper(), style))
+    incomplete = incomplete_note(result)
+    if incomplete:  # a low score must not read as "cleared" when something went unmeasured
+        head.append(", INCOMPLETE", "bold yellow")
+        head.append(f" ({plain(incomplete)})", "yellow")
+    head.append(f"   (medium ≥ {b.medium:g}, high ≥ {b.high:g}, critical ≥ {b.critical:g})")
     if result.risk_before_mitigation != result.score:
         head.append(f"   risk before mitigation {result.risk_before_mitigation:.1f}")
     title = f"{escape(result.case_title)} [dim]({escape(result.case_id)})[/dim]"

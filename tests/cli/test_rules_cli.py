@@ -24,10 +24,32 @@ def pack_copy(tmp_path: Path) -> Path:
     return copy
 
 
-def test_validate_the_bundled_pack_is_clean() -> None:
+def test_validate_the_bundled_pack_is_clean(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SCREENING_SOURCES", raising=False)
     result = run("rules", "validate", str(REAL_PACK))
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "ok: 59 rules checked, no problems"
+    assert result.stdout.strip() == (
+        "ok: 59 rules checked, no problems; quotes not checked against the source documents "
+        "(give --sources FOLDER or set $SCREENING_SOURCES)"
+    )
+
+
+def test_validate_says_when_quotes_were_checked(
+    pack_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SCREENING_SOURCES", raising=False)
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name in ("001_72ef6fee74ac8d77.txt", "004_c294e7ad62147aa9.txt"):
+        (sources / name).write_text("nothing quoted here")
+    problems = run("rules", "validate", str(pack_copy), "--sources", str(sources))
+    assert "quotes not checked" not in problems.stdout
+    broken = run("rules", "validate", str(BROKEN))
+    last = broken.stdout.splitlines()[-1]
+    assert last.endswith(
+        " files; quotes not checked against the source documents "
+        "(give --sources FOLDER or set $SCREENING_SOURCES)"
+    )
 
 
 def test_validate_reports_every_error_of_the_broken_pack_with_its_line() -> None:
