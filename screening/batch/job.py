@@ -24,9 +24,10 @@ from screening.report.html import render_batch_report
 class BatchSummary:
     bands: Counter[str] = field(default_factory=Counter)
     rules: Counter[str] = field(default_factory=Counter)  # counted findings per rule
-    errors: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)  # every problem, several per file
     scored: int = 0
     skipped: int = 0
+    failed: int = 0  # files (or arguments naming none) that could not be screened
     seconds: float = 0.0
 
     def counts(self) -> dict[str, int]:
@@ -34,6 +35,7 @@ class BatchSummary:
 
     def add(self, outcome: Outcome) -> None:
         if outcome.record is None:
+            self.failed += 1
             self.errors.extend(outcome.problems)
             return
         self.scored += 1
@@ -77,8 +79,8 @@ def run_batch(
         # with a report every case is screened again: the overview shows the whole batch
         todo = list(_inputs(args, sink, summary, skip=pages is None))
         if on_total:
-            on_total(len(todo) + summary.skipped + len(summary.errors))
-        for _ in range(summary.skipped + len(summary.errors)):
+            on_total(len(todo) + summary.skipped + summary.failed)
+        for _ in range(summary.skipped + summary.failed):
             if tick:
                 tick(None)
         for outcome in run(todo, pack, jobs, dossiers=pages is not None):

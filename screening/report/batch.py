@@ -22,9 +22,11 @@ def render_summary(summary: BatchSummary, out: str, console: Console) -> None:
     rate = summary.scored / summary.seconds if summary.seconds else 0.0
     skipped = f", {summary.skipped} skipped (already in {out})" if summary.skipped else ""
     errors = len(summary.errors)
+    # files, like the other counts; the errors in them when a file had several
+    detail = f" ({errors} error{'s' if errors != 1 else ''})" if errors != summary.failed else ""
     console.print(
         escape(
-            f"{summary.scored} scored{skipped}, {errors} error{'s' if errors != 1 else ''} "
+            f"{summary.scored} scored{skipped}, {summary.failed} failed{detail} "
             f"in {summary.seconds:.1f} s ({rate:.0f} cases/s); results in {out}"
         ),
         soft_wrap=True,

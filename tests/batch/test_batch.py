@@ -5,6 +5,8 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,7 +147,7 @@ def test_cli_batch_exit_codes_and_summary(tmp_path: Path, corpus: Path) -> None:
         cli, ["batch", str(ok_dir), "--rules", str(FIXTURE_PACK), "--out", str(out), "-j", "1"]
     )
     assert good.exit_code == 0, good.output
-    assert "2 scored, 0 errors" in good.stdout and "critical" in good.stdout
+    assert "2 scored, 0 failed in" in good.stdout and "critical" in good.stdout
     bad = runner.invoke(
         cli,
         [
@@ -223,3 +225,99 @@ def test_a_report_run_screens_everything_again(
     again = run_batch([str(corpus)], pack, 1, db, report=tmp_path / "o.html")
     assert (again.skipped, again.scored) == (6, 0)  # written before: kept once in the database
     assert len(list((tmp_path / "o-dossiers").iterdir())) == 6
+
+
+def _two_bad_files(corpus: Path) -> None:
+    """A second broken file, with two problems: 2 files fail with 3 errors between them."""
+    (corpus / "8-keys.yaml").write_text("id: k\ntitle: t\njurisdiction: XX\nfoo: 1\nbar: 2\n")
+
+
+def test_summary_counts_files_and_says_how_many_errors(tmp_path: Path, corpus: Path) -> None:
+    _two_bad_files(corpus)
+    args = ["batch", str(corpus), "--rules", str(FIXTURE_PACK), "-j", "1", "--out"]
+    result = CliRunner().invoke(cli, [*args, str(tmp_path / "r.jsonl")])
+    assert result.exit_code == 2
+    assert result.stdout.startswith("6 scored, 2 failed (3 errors) in ")
+    assert result.stderr.splitlines()[-1] == "3 errors in 2 files"
+
+
+def test_rerun_does_not_grow_the_errors_table(tmp_path: Path, corpus: Path, pack: RulePack) -> None:
+    _two_bad_files(corpus)
+    out = tmp_path / "r.sqlite"
+    for _ in range(3):
+        run_batch([str(corpus), str(tmp_path / "missing.yaml")], pack, 1, out)
+    db = sqlite3.connect(out)
+    rows = db.execute("SELECT run_id, count(*) FROM errors GROUP BY run_id").fetchall()
+    assert rows == [(3, 4)]  # 3 errors in 2 files, and the missing argument: as last seen
+    assert db.execute("SELECT errors FROM runs ORDER BY run_id").fetchall() == [(4,)] * 3
+    (corpus / "8-keys.yaml").write_text((CASES / "quiet.yaml").read_text())  # fixed
+    run_batch([str(corpus)], pack, 1, out)
+    paths = {p for (p,) in db.execute("SELECT path FROM errors")}
+    assert len(paths) == 2 and not any(p.endswith("8-keys.yaml") for p in paths)
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a killed run is recognised by its process id")
+def test_a_killed_run_is_marked_interrupted_by_the_next(
+    tmp_path: Path, corpus: Path, pack: RulePack
+) -> None:
+    out = tmp_path / "r.sqlite"
+    run_batch([str(corpus)], pack, 1, out)
+    db = sqlite3.connect(out)
+    host = db.execute("SELECT host FROM runs").fetchone()[0]
+    with db:  # a run killed after writing its cases, and one still going in another process
+        db.execute("UPDATE runs SET status = 'running', ended_at = NULL, pid = ?", (_dead_pid(),))
+        db.execute(
+            "INSERT INTO runs (started_at, status, engine_version, rules_digest, rules_dir, "
+            "arguments, pid, host) SELECT started_at, 'running', engine_version, rules_digest, "
+            "rules_dir, arguments, ?, host FROM runs",
+            (os.getppid(),),
+        )
+    run_batch([str(corpus)], pack, 1, out)
+    runs = db.execute("SELECT status, cases_scored, errors, ended_at, host FROM runs").fetchall()
+    assert runs == [
+        ("interrupted", 6, 1, None, host),  # what it wrote; when it stopped is not known
+        ("running", 0, 0, None, host),
+        ("completed", 0, 1, runs[2][3], host),
+    ]
+
+
+def test_a_schema_2_database_is_upgraded_and_its_stuck_runs_closed(
+    tmp_path: Path, corpus: Path, pack: RulePack
+) -> None:
+    out = tmp_path / "r.sqlite"
+    run_batch([str(corpus)], pack, 1, out)
+    db = sqlite3.connect(out)
+    with db:
+        db.execute("DROP INDEX errors_path")
+        db.execute("ALTER TABLE runs DROP COLUMN pid")
+        db.execute("ALTER TABLE runs DROP COLUMN host")
+        db.execute("UPDATE runs SET status = 'running'")
+    db.execute("PRAGMA user_version = 2")
+    again = run_batch([str(corpus)], pack, 1, out)
+    assert (again.skipped, again.scored) == (6, 0)
+    assert db.execute("PRAGMA user_version").fetchone() == (3,)
+    assert [s for (s,) in db.execute("SELECT status FROM runs")] == ["interrupted", "completed"]
+
+
+def test_control_characters_in_a_file_name_do_not_reach_the_csv(
+    tmp_path: Path, pack: RulePack
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (CASES / "quiet.yaml").read_text().replace("title: A quiet", 'title: "A \\e[31m quiet')
+    text = text.replace("(synthetic)\n", '(synthetic)"\n', 1)
+    (folder / "a\x1b[2Jb.yaml").write_text(text)
+    (folder / "c\x1b]0;x\x07d.yaml").write_text("id: b\ntitle: t\njurisdiction: XX\nsites: [}\n")
+    out = tmp_path / "r.csv"
+    run_batch([str(folder)], pack, 1, out)
+    raw = out.read_text(encoding="utf-8")
+    assert "\x1b" not in raw and "\x07" not in raw
+    rows = list(csv.DictReader(out.open()))
+    assert rows[0]["path"].endswith("a\ufffd[2Jb.yaml") and rows[0]["title"].startswith("A \ufffd")
+    assert rows[1]["path"].endswith("c\ufffd]0;x\ufffdd.yaml") and ":4:" in rows[1]["error"]
