@@ -4,19 +4,22 @@ explanation placeholders, examples, and cycles between rules."""
 from __future__ import annotations
 
 from screening.compile.dnf import (
+    MAX_CONJUNCTIONS,
     ConditionError,
     carried_keys,
     dependency_cycle,
     leaves_with_aliases,
     to_dnf,
 )
+from screening.compile.expansion import find_blowup
 from screening.compile.joins import plan_joins
 from screening.conditions import KINDS
-from screening.conditions.base import CheckContext, JoinKey
-from screening.conditions.tree import Condition, walk_leaves
+from screening.conditions.base import JOIN_KEYS, CheckContext, JoinKey
+from screening.conditions.tree import Condition, iter_leaves, walk_leaves
 from screening.errors import Problem, Severity
 from screening.loading.rulepack import LoadedRule, RulePack, rule_files
 from screening.loading.yamlio import YamlPath
+from screening.models.rule import Rule
 from screening.pipeline.templates import template_fields
 
 
@@ -53,7 +56,8 @@ def check_rules(pack: RulePack, *, examples: bool = True) -> list[Problem]:
     out: list[Problem] = []
     rule_ids = declared_rule_ids(pack)
     ctx = check_context(pack, rule_ids)
-    carried = _carried(pack)
+    expandable = _expandable(pack)
+    carried = _carried(pack, expandable)
     first: dict[str, LoadedRule] = {}
     for lr in pack.rules:
         if lr.rule.id in first:
@@ -70,7 +74,11 @@ def check_rules(pack: RulePack, *, examples: bool = True) -> list[Problem]:
             continue
         first[lr.rule.id] = lr
         out += _check_rule(lr, ctx, carried, examples)
-    active = {rid: lr.rule for rid, lr in first.items() if lr.rule.status == "active"}
+    active = {
+        rid: lr.rule
+        for rid, lr in first.items()
+        if lr.rule.status == "active" and rid in expandable
+    }
     cycle = dependency_cycle(active)
     if cycle:
         lr = first[cycle[0]]
@@ -94,13 +102,45 @@ def rule_problem(
     return Problem(lr.doc.location(loc), message, code, severity, subject=lr.rule.id)
 
 
-def _carried(pack: RulePack) -> dict[str, tuple[JoinKey, ...]]:
-    """The join keys each rule's findings carry (empty when conditions cannot expand)."""
-    rules = {lr.rule.id: lr.rule for lr in pack.rules}
+def _expandable(pack: RulePack) -> set[str]:
+    """Ids of the rules whose condition expands (each other rule's own check reports it)."""
+    out = set()
+    for lr in pack.rules:
+        if find_blowup(lr.rule.when, MAX_CONJUNCTIONS) is None:  # counted, never expanded
+            try:
+                to_dnf(lr.rule)
+            except ConditionError:
+                continue
+            out.add(lr.rule.id)
+    return out
+
+
+def _carried(pack: RulePack, expandable: set[str]) -> dict[str, tuple[JoinKey, ...]]:
+    """The join keys each rule's findings carry.
+
+    A rule whose condition cannot expand, and every rule resting on its finding, may carry
+    any key: its own check reports the fault, and a rule joining on its finding is not
+    blamed for it as well.
+    """
+    rules: dict[str, Rule] = {}
+    for lr in pack.rules:
+        rules.setdefault(lr.rule.id, lr.rule)
+    unknown = set(rules) - expandable
+    grew = True
+    while grew:
+        tainted = {
+            rid
+            for rid, rule in rules.items()
+            if rid not in unknown
+            and any(leaf.depends_on in unknown for leaf in iter_leaves(rule.when))
+        }
+        unknown |= tainted
+        grew = bool(tainted)
     try:
-        return carried_keys(rules)
-    except ConditionError:
-        return {}  # the rule at fault is reported by its own check
+        carried = carried_keys({rid: r for rid, r in rules.items() if rid not in unknown})
+    except ConditionError:  # pragma: no cover - every rule passed in expands
+        carried = {}
+    return {**carried, **dict.fromkeys(unknown, JOIN_KEYS)}
 
 
 def _check_rule(
@@ -131,21 +171,11 @@ def _check_rule(
                 "rule-family",
             )
         )
-    aliases: dict[str, str] = {}
     for leaf, path in walk_leaves(rule.when, ("when",)):
         for where, message, code in leaf.check(ctx):
             out.append(rule_problem(lr, (*path, *where), message, code))
-    try:
-        conjunctions = to_dnf(rule)
-        positive = {lit.alias for conj in conjunctions for lit in conj if not lit.negated}
-        for leaf, alias in leaves_with_aliases(rule.when):
-            if alias in positive:
-                aliases[alias] = leaf.kind
-        for conj in conjunctions:
-            plan_joins(conj, {lit.alias: lit.alias for lit in conj}, carried)
-    except ConditionError as exc:
-        where = _leaf_path(rule.when, exc.alias) if exc.alias else ("when",)
-        out.append(rule_problem(lr, where, str(exc), "rule-condition"))
+    problems, aliases = _check_condition(lr, carried)
+    out += problems
     out += _check_template(lr, aliases)
     fires = [e for e in rule.examples if e.expect == "fire"]
     quiet = [e for e in rule.examples if e.expect == "quiet"]
@@ -171,6 +201,28 @@ def _check_rule(
                 )
             )
     return out
+
+
+def _check_condition(
+    lr: LoadedRule, carried: dict[str, tuple[JoinKey, ...]]
+) -> tuple[list[Problem], dict[str, str]]:
+    """Problems of expanding the condition and planning its joins; the aliases (to their
+    kinds) a placeholder may name: the positive ones, or every one when it cannot expand."""
+    rule = lr.rule
+    every = {alias: leaf.kind for leaf, alias in leaves_with_aliases(rule.when)}
+    blowup = find_blowup(rule.when, MAX_CONJUNCTIONS)
+    if blowup is not None:  # refused before expanding: the count can be astronomical
+        message = blowup.message(MAX_CONJUNCTIONS)
+        return [rule_problem(lr, blowup.path, message, "rule-condition")], every
+    try:
+        conjunctions = to_dnf(rule)
+        positive = {lit.alias for conj in conjunctions for lit in conj if not lit.negated}
+        for conj in conjunctions:
+            plan_joins(conj, {lit.alias: lit.alias for lit in conj}, carried)
+    except ConditionError as exc:
+        where = _leaf_path(rule.when, exc.alias) if exc.alias else ("when",)
+        return [rule_problem(lr, where, str(exc), "rule-condition")], every
+    return [], {alias: kind for alias, kind in every.items() if alias in positive}
 
 
 def _leaf_path(when: Condition, alias: str) -> YamlPath:
