@@ -2,6 +2,12 @@
 
 Each rule lists cases it must fire on and near-misses it must stay quiet on, inline or as
 case files beside it. Examples marked `known_gap` are tracked but do not fail.
+
+An example's case file is found relative to its rule file. The bundled rules refer to the
+bundled cases as `../../cases/…`, outside the rule folder: a copy of the rules made without
+those cases still finds them among the cases installed with the package (or beside the
+source checkout's rules), and when a file is found nowhere the problem names every place
+that was looked in.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from screening.errors import InputError, Problem
+from screening.errors import InputError, Problem, display_path
 from screening.loading.case import check_case, load_case
 from screening.loading.rulepack import LoadedRule, RulePack
 from screening.loading.validation import problems_from
@@ -45,11 +51,55 @@ class ExampleResult:
         return f"{self.rule_id}[{self.index}] {self.example.expect}: {what}"
 
 
+def bundled_cases_dir() -> Path | None:
+    """The cases shipped with the package, or those of the source checkout it runs from."""
+    package = Path(__file__).resolve().parent
+    if (package / "cases").is_dir():  # an installed wheel: screening/cases
+        return package / "cases"
+    checkout = package.parent
+    if (checkout / "rules" / "scoring.yaml").is_file() and (checkout / "cases").is_dir():
+        return checkout / "cases"
+    return None
+
+
+def _pack_root(rule_path: Path) -> Path | None:
+    return next((p for p in rule_path.parents if (p / "scoring.yaml").is_file()), None)
+
+
+def example_case_file(rule_path: Path, case: str) -> tuple[Path | None, list[Path]]:
+    """The example's case file, and every place it was looked for.
+
+    First relative to the rule file; then, for a path that leaves the rule folder for a
+    `cases` folder (the bundled `../../cases/x.yaml`), the same file among the bundled cases.
+    """
+    tried = [rule_path.parent / case]
+    parts = Path(case).parts
+    root = _pack_root(rule_path)
+    outside = root is not None and root.resolve() not in tried[0].resolve().parents
+    bundled = bundled_cases_dir()
+    folders = [i for i, part in enumerate(parts[:-1]) if part == "cases"]
+    if outside and bundled is not None and folders:
+        tried.append(bundled.joinpath(*parts[folders[-1] + 1 :]))
+    tried = list(dict.fromkeys(tried))
+    found = next((p for p in tried if p.is_file()), None)
+    return found, tried
+
+
+def missing_example_case(case: str, tried: list[Path]) -> str:
+    where = " or ".join(display_path(p.resolve()) for p in tried)
+    return f"example case file '{case}' not found (looked for {where})"
+
+
 def example_case(lr: LoadedRule, index: int, pack: RulePack) -> tuple[Case, str]:
     """Build the example's case (inline, with id and title filled in, or from its file)."""
     ex = lr.rule.examples[index]
     if isinstance(ex.case, str):
-        return load_case(lr.path.parent / ex.case, pack)
+        found, tried = example_case_file(lr.path, ex.case)
+        if found is None:
+            location = lr.doc.location(("examples", index, "case"))
+            problem = Problem(location, missing_example_case(ex.case, tried), "rule-example")
+            raise InputError([problem])
+        return load_case(found, pack)
     data = {
         "id": f"{lr.rule.id}-example-{index}",
         "title": ex.note or f"{lr.rule.id} example",
@@ -112,8 +162,11 @@ def example_location(pack: RulePack, result: ExampleResult) -> str:
 __all__ = [
     "ExampleResult",
     "Path",
+    "bundled_cases_dir",
     "example_case",
+    "example_case_file",
     "example_location",
+    "missing_example_case",
     "run_example",
     "run_examples",
 ]

@@ -21,6 +21,7 @@ from screening.loading.rulepack import LoadedRule, RulePack, rule_files
 from screening.loading.yamlio import YamlPath
 from screening.models.rule import Rule
 from screening.pipeline.templates import template_fields
+from screening.testing import example_case_file, missing_example_case
 
 
 def check_context(pack: RulePack, rule_ids: set[str]) -> CheckContext:
@@ -191,15 +192,12 @@ def _check_rule(
             )
         )
     for i, ex in enumerate(rule.examples if examples else []):
-        if isinstance(ex.case, str) and not (lr.path.parent / ex.case).is_file():
-            out.append(
-                rule_problem(
-                    lr,
-                    ("examples", i, "case"),
-                    f"example case file '{ex.case}' not found (relative to {lr.path.parent})",
-                    "rule-example",
-                )
-            )
+        if not isinstance(ex.case, str):
+            continue
+        found, tried = example_case_file(lr.path, ex.case)
+        if found is None:
+            message = missing_example_case(ex.case, tried)
+            out.append(rule_problem(lr, ("examples", i, "case"), message, "rule-example"))
     return out
 
 

@@ -9,6 +9,7 @@ from click.testing import CliRunner, Result
 from screening.catalogue import render_catalogue
 from screening.checks import load_rule_pack
 from screening.cli import cli
+from screening.errors import display_path
 from tests.conftest import FIXTURE_PACK, FIXTURES, REAL_PACK, ROOT
 from tests.loading.test_rulepack import BROKEN, EXPECTED
 
@@ -138,3 +139,27 @@ def test_catalogue_check_flags_a_stale_file(tmp_path: Path) -> None:
     assert run(*check).exit_code == 0
     out.write_text(out.read_text() + "hand edit\n")
     assert run(*check).exit_code == 1
+
+
+def test_copied_rules_still_find_the_bundled_example_cases(tmp_path: Path) -> None:
+    """Rules copied out of the repository refer to `../../cases/…`, which is not beside them."""
+    mine = tmp_path / "mine"
+    shutil.copytree(REAL_PACK, mine)
+    rule = "twinning-used-for-deal"
+    ok = run("rules", "test", str(mine), "--rule", rule)
+    assert ok.exit_code == 0, ok.output
+    assert ok.stdout.splitlines()[-1].endswith(" passed, 0 failed")
+    path = mine / "subnational-diplomacy" / f"{rule}.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "../../cases/haifa-bay-port-sipg-concession.yaml"
+    assert old in text
+    path.write_text(text.replace(old, "../../cases/no-such-case.yaml"), encoding="utf-8")
+    beside, bundled = tmp_path / "cases" / "no-such-case.yaml", ROOT / "cases" / "no-such-case.yaml"
+    looked = (
+        "example case file '../../cases/no-such-case.yaml' not found "
+        f"(looked for {display_path(beside.resolve())} or {display_path(bundled)})"
+    )
+    bad = run("rules", "test", str(mine), "--rule", rule)
+    assert bad.exit_code == 1 and looked in bad.stdout
+    checked = run("rules", "validate", str(mine))
+    assert checked.exit_code == 2 and f"error: {rule}: {looked} [rule-example]" in checked.stdout
