@@ -9,7 +9,6 @@ last run that read it. A run that was killed (no chance to record its end) is ma
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import socket
@@ -20,6 +19,7 @@ from typing import Any
 
 from screening.batch.runner import Outcome
 from screening.errors import InputError, Location, Problem, display_path, printable, write_failure
+from screening.report.describe import timestamp
 
 SCHEMA_VERSION = 3
 #: Results are committed at least this often (and when the run ends or is interrupted).
@@ -85,15 +85,19 @@ CREATE INDEX IF NOT EXISTS findings_case ON findings(case_row);
 CREATE INDEX IF NOT EXISTS errors_path ON errors(path);
 """
 
-#: Schema 2 to 3: the process of a run, to tell a killed run from one still going.
-_MIGRATE_2 = """
-ALTER TABLE runs ADD COLUMN pid INTEGER;
-ALTER TABLE runs ADD COLUMN host TEXT;
-"""
+#: Schema 2 to 3: the process of a run, to tell a killed run from one still going; times
+#: written with `Z`, like those of the results' JSON.
+_MIGRATE_2 = (
+    "ALTER TABLE runs ADD COLUMN pid INTEGER",
+    "ALTER TABLE runs ADD COLUMN host TEXT",
+    "UPDATE runs SET started_at = replace(started_at, '+00:00', 'Z'), "
+    "ended_at = replace(ended_at, '+00:00', 'Z')",
+    "UPDATE cases SET screened_at = replace(screened_at, '+00:00', 'Z')",
+)
 
 
 def now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    return timestamp()
 
 
 def _refused(path: Path, message: str) -> InputError:
@@ -147,7 +151,7 @@ class SqliteSink:
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("BEGIN IMMEDIATE")  # one run at a time upgrades the schema
         if self.db.execute("PRAGMA user_version").fetchone()[0] == 2:
-            for statement in _MIGRATE_2.strip().splitlines():
+            for statement in _MIGRATE_2:
                 self.db.execute(statement)
         for statement in _DDL.split(";"):
             if statement.strip():

@@ -13,6 +13,7 @@ from pydantic import TypeAdapter
 
 from screening.models.evidence import Evidence
 from screening.models.result import Result
+from screening.report.describe import timestamp
 
 _EVIDENCE_JSON: TypeAdapter[list[Evidence]] = TypeAdapter(list[Evidence])
 
@@ -49,7 +50,7 @@ class CaseRecord:
             outcome=r.outcome,
             case_digest=r.provenance.case_digest,
             rules_digest=r.provenance.rules_digest,
-            screened_at=r.provenance.screened_at.isoformat(),
+            screened_at=timestamp(r.provenance.screened_at),
             result_json=r.model_dump_json(),
             findings=tuple(
                 (

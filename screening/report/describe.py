@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from screening.models.evidence import (
@@ -123,6 +124,13 @@ def drivers(result: Result) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def timestamp(value: dt.datetime | None = None) -> str:
+    """A moment (default: now) as every output writes it: UTC, to the second, ISO 8601 with
+    `Z`, as in the JSON results: 2026-03-01T09:30:00Z."""
+    value = (value or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    return value.isoformat().replace("+00:00", "Z")
 
 
 def plain(text: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from screening.models.result import Result
-from screening.report.describe import describe, plain, route_line, signed
+from screening.report.describe import describe, plain, route_line, signed, timestamp
 
 
 def _md(text: str) -> str:
@@ -67,7 +67,7 @@ def render(result: Result) -> str:
     p = result.provenance
     lines.append(
         f"<sub>engine {p.engine_version} · rules digest `{p.rules_digest}` · case digest "
-        f"`{p.case_digest}` · {p.rule_count} rules · {p.screened_at.isoformat()}</sub>"
+        f"`{p.case_digest}` · {p.rule_count} rules · {timestamp(p.screened_at)}</sub>"
     )
     lines.append("")
     return "\n".join(lines)

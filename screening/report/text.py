@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from screening.models.result import Result
-from screening.report.describe import describe, plain, route_line, signed
+from screening.report.describe import describe, plain, route_line, signed, timestamp
 
 
 def escape(text: str) -> str:
@@ -105,6 +105,6 @@ def render(result: Result, console: Console) -> None:
     p = result.provenance
     console.print(
         f"[dim]engine {p.engine_version} · rules {p.rules_digest[:12]} ({p.rule_count} rules) · "
-        f"case {p.case_digest[:12]} · {p.screened_at.isoformat()}[/dim]"
+        f"case {p.case_digest[:12]} · {timestamp(p.screened_at)}[/dim]"
     )
     console.print()

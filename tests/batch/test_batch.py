@@ -298,11 +298,17 @@ def test_a_schema_2_database_is_upgraded_and_its_stuck_runs_closed(
         db.execute("ALTER TABLE runs DROP COLUMN pid")
         db.execute("ALTER TABLE runs DROP COLUMN host")
         db.execute("UPDATE runs SET status = 'running'")
+        for table, column in (("runs", "started_at"), ("cases", "screened_at")):  # as in 2
+            db.execute(f"UPDATE {table} SET {column} = replace({column}, 'Z', '+00:00')")
     db.execute("PRAGMA user_version = 2")
     again = run_batch([str(corpus)], pack, 1, out)
     assert (again.skipped, again.scored) == (6, 0)
     assert db.execute("PRAGMA user_version").fetchone() == (3,)
     assert [s for (s,) in db.execute("SELECT status FROM runs")] == ["interrupted", "completed"]
+    times = [
+        t for (t,) in db.execute("SELECT started_at FROM runs UNION SELECT screened_at FROM cases")
+    ]
+    assert times and all(t.endswith("Z") and len(t) == 20 for t in times)
 
 
 def test_control_characters_in_a_file_name_do_not_reach_the_csv(

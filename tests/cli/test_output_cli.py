@@ -4,6 +4,8 @@ closed pipe ending quietly, nothing but results on standard output."""
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +119,25 @@ def test_several_cases_in_json_are_the_list_of_those_screened() -> None:
     assert "nope.yaml: error: no such file [io]" in err
     code, out, _ = invoke("screen", "nope.yaml", "nada.yaml", *RULES, "--format", "json")
     assert code == 2 and json.loads(out) == []
+
+
+def test_timestamps_are_written_one_way_in_every_format(tmp_path: Path) -> None:
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)")
+    seen: dict[str, list[str]] = {}
+    for fmt in ("text", "markdown", "json", "html"):
+        code, out, _ = invoke("screen", str(QUIET), *RULES, "--format", fmt)
+        assert code == 0
+        seen[fmt] = stamp.findall(out)
+    db = tmp_path / "r.sqlite"
+    assert invoke("batch", str(QUIET), *RULES, "-j", "1", "--out", str(db))[0] == 0
+    with sqlite3.connect(db) as con:
+        seen["sqlite"] = [
+            t
+            for row in con.execute(
+                "SELECT r.started_at, r.ended_at, c.screened_at, c.result "
+                "FROM runs r JOIN cases c USING (run_id)"
+            )
+            for t in stamp.findall(" ".join(row))
+        ]
+    assert all(seen.values()), seen
+    assert all(t.endswith("Z") for stamps in seen.values() for t in stamps), seen

@@ -14,6 +14,7 @@ from screening.models.evidence import (
     TextEvidence,
 )
 from screening.models.result import Result
+from screening.report.describe import timestamp
 from screening.report.html import (
     breakdown,
     highlight,
@@ -164,7 +165,7 @@ def test_provenance_footer(
     assert page.one("code", cls="rules-digest").text == p.rules_digest
     assert page.one("code", cls="case-digest").text == p.case_digest
     assert page.one("code", cls="engine-version").text == p.engine_version
-    assert page.one("code", cls="screened-at").text == p.screened_at.isoformat()
+    assert page.one("code", cls="screened-at").text == timestamp(p.screened_at)
 
 
 def test_hostile_case_fires_the_rules_it_was_written_for(screened: dict[str, Screened]) -> None:

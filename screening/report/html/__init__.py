@@ -26,7 +26,7 @@ from screening.loading.rulepack import RulePack
 from screening.models.case import Case
 from screening.models.evidence import Evidence, OwnershipEvidence, TextEvidence
 from screening.models.result import Result
-from screening.report.describe import describe, drivers, route_line, signed
+from screening.report.describe import describe, drivers, route_line, signed, timestamp
 from screening.report.html.charts import (
     band_chart,
     breakdown,
@@ -92,6 +92,7 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["signed"] = signed
+    env.filters["timestamp"] = timestamp
     env.filters["num"] = _num
     env.filters["humanise"] = lambda s: str(s).replace("_", " ")
     env.filters["px"] = lambda v: f"{v:.1f}"
@@ -171,7 +172,7 @@ _URL_SCHEMES = frozenset(
 def _batch_provenance(results: list[Result]) -> dict[str, list[str]]:
     """Engine versions and rule digests seen (more than one is worth noticing), and the span
     of screening times."""
-    times = sorted(r.provenance.screened_at.isoformat() for r in results)
+    times = sorted(timestamp(r.provenance.screened_at) for r in results)
     return {
         "engine": sorted({r.provenance.engine_version for r in results}),
         "rules": sorted({r.provenance.rules_digest for r in results}),
