@@ -31,6 +31,7 @@ LAYERS: list[list[str]] = [
         "screening.testing",
         "screening.catalogue",
         "screening.schemas",
+        "screening.intake",
     ],
     ["screening.report", "screening.explain"],
     ["screening.batch", "screening.backtest", "screening.calibrate"],

@@ -1,0 +1,273 @@
+"""Extraction: what a document's text says, each finding with its evidence.
+
+Reads the text once per kind of finding (names, figures, cues) and keeps, for every value,
+where it is (page and paragraph), the words it rests on and a confidence between 0 and 1.
+Nothing is filled in that the text does not say; `build` turns the findings into a case.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from screening.intake import cues, figures
+from screening.intake.names import NameFinder, NameHit, OrgName, resolve_legal_names
+from screening.intake.read import DocumentText
+from screening.loading.rulepack import RulePack
+from screening.models.registry import Entity, Place
+from screening.signals.entities import EntityIndex
+from screening.signals.text import PhraseIndex
+
+#: Phrase sets of the pack whose hits name technologies (rules/phrases/technology.yaml).
+TECHNOLOGY_SETS = (
+    "defense-technology",
+    "semiconductors",
+    "cyber-ai-surveillance",
+    "smart-city",
+    "health-data",
+    "communications",
+)
+_STAKE_WORDS = (
+    "stake",
+    "share",
+    "equity",
+    "interest",
+    "holding",
+    "acquire",
+    "own",
+    "股",
+    "持股",
+    "מניות",
+    "החזקה",
+)
+_DEAL_WORDS = (
+    "invest",
+    "acquir",
+    "value",
+    "worth",
+    "price",
+    "loan",
+    "credit",
+    "contract",
+    "deal",
+    "agreement",
+    "tender",
+    "financ",
+    "fund",
+    "投资",
+    "贷款",
+    "השקעה",
+)
+_TERM_WORDS = (
+    "lease",
+    "concession",
+    "term",
+    "period",
+    "agreement",
+    "contract",
+    "operate",
+    "plan",
+    "租",
+    "特许",
+    "期限",
+    "חכירה",
+    "זיכיון",
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a value was read: 'p. 2 ¶ 3', the words quoted, and how sure the reading is."""
+
+    where: str
+    quote: str
+    confidence: float
+    note: str | None = None
+
+    def comment(self) -> str:
+        note = f"; {self.note}" if self.note else ""
+        return f'{self.where}: "{self.quote}" (confidence {self.confidence:.2f}{note})'
+
+
+@dataclass
+class Found:
+    """A value found in the text, with its evidence (several mentions keep the first)."""
+
+    value: object
+    evidence: Evidence
+    mentions: int = 1
+
+
+@dataclass
+class PartyFound:
+    entity: Entity | None  # None: a legal-form name the registry does not know
+    name: str
+    evidence: Evidence
+    roles: dict[str, Evidence] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+    nearest: str | None = None
+    mentions: int = 1
+
+
+@dataclass
+class Findings:
+    doc: DocumentText
+    text: str
+    parties: list[PartyFound]
+    places: list[tuple[Place, Evidence]]
+    sectors: list[Found]
+    technologies: list[Found]
+    percentages: list[Found]
+    amounts: list[Found]
+    durations: list[Found]
+    dates: list[Found]
+    kind: Found | None
+    transaction_type: Found | None
+    notes: list[str]
+
+
+class Locator:
+    """Offsets of the joined text -> 'p. 2 ¶ 3' and a short quote."""
+
+    def __init__(self, doc: DocumentText, text: str) -> None:
+        self.doc, self.text, self._starts = doc, text, doc.starts()
+
+    def where(self, offset: int) -> str:
+        i = max(0, bisect.bisect_right(self._starts, offset) - 1)
+        return self.doc.blocks[i].where
+
+    def quote(self, start: int, end: int, context: int = 30) -> str:
+        """The matched words with a little context, on one line, cut at spaces."""
+        left = max(0, start - context)
+        right = min(len(self.text), end + context)
+        if left > 0 and " " in self.text[left:start]:
+            left = self.text.index(" ", left) + 1
+        if right < len(self.text) and " " in self.text[end:right]:
+            right = self.text.rindex(" ", end, right)
+        words = " ".join(self.text[left:right].split()).replace('"', "'")
+        return ("…" if left > 0 else "") + words + ("…" if right < len(self.text) else "")
+
+    def evidence(
+        self, start: int, end: int, confidence: float, note: str | None = None
+    ) -> Evidence:
+        return Evidence(self.where(start), self.quote(start, end), round(confidence, 2), note)
+
+
+class Extractor:
+    """The pack's registries, gazetteer and phrases, compiled once for many documents."""
+
+    def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
+        self.names = NameFinder(pack.entities.values(), pack.places)
+        self.entity_index = EntityIndex(pack.entities.values())
+        self.min_score = float(pack.matching.entity_min_score)
+        sets = [pack.phrase_sets[s] for s in TECHNOLOGY_SETS if s in pack.phrase_sets]
+        self.phrases = PhraseIndex(sets)
+        self.sector_ids = {s.id for s in pack.vocabulary.sectors}
+
+    def extract(self, doc: DocumentText) -> Findings:
+        text = doc.text
+        at = Locator(doc, text)
+        hits, notes = self.names.find(text)
+        fuzzy, unresolved = resolve_legal_names(text, hits, self.entity_index, self.min_score)
+        parties = _parties(text, at, [h for h in hits if h.kind == "entity"] + fuzzy, unresolved)
+        places: dict[str, tuple[Place, Evidence]] = {}
+        for h in hits:
+            if h.kind == "place" and isinstance(h.item, Place):
+                places.setdefault(h.item.id, (h.item, at.evidence(h.start, h.end, 0.9)))
+        kind = cues.document_kind(text)
+        ttype = cues.transaction_type(text)
+        return Findings(
+            doc=doc,
+            text=text,
+            parties=parties,
+            places=list(places.values()),
+            sectors=[
+                Found(
+                    s,
+                    at.evidence(
+                        c.start, c.end, min(0.95, 0.45 + 0.15 * n), f"{n} mention{'s' * (n > 1)}"
+                    ),
+                    n,
+                )
+                for s, c, n in cues.sectors(text, self.sector_ids)
+            ],
+            technologies=self._technologies(text, at),
+            percentages=[
+                Found(f.value, at.evidence(f.start, f.end, _near(text, f, _STAKE_WORDS)))
+                for f in figures.percentages(text)
+            ],
+            amounts=[
+                Found(f.value, at.evidence(f.start, f.end, _near(text, f, _DEAL_WORDS)))
+                for f in figures.amounts(text)
+            ],
+            durations=[
+                Found(f.value, at.evidence(f.start, f.end, _near(text, f, _TERM_WORDS)))
+                for f in figures.durations(text)
+            ],
+            dates=[Found(f.value, at.evidence(f.start, f.end, 0.7)) for f in figures.dates(text)],
+            kind=Found(kind[0], at.evidence(kind[1].start, kind[1].end, kind[2])) if kind else None,
+            transaction_type=(
+                Found(ttype.value, at.evidence(ttype.start, ttype.end, 0.6)) if ttype else None
+            ),
+            notes=notes,
+        )
+
+    def _technologies(self, text: str, at: Locator) -> list[Found]:
+        hits, _ = self.phrases.search(text)
+        out: dict[str, Found] = {}
+        for h in hits:
+            key = " ".join(h.matched.lower().split())
+            if key in out:
+                out[key].mentions += 1
+            else:
+                out[key] = Found(key, at.evidence(h.start, h.end, 0.8, f"phrase set {h.set_id}"))
+        return list(out.values())[:12]
+
+
+def _near(text: str, f: figures.Figure, words: Iterable[str]) -> float:
+    """0.8 when a word of `words` is within 80 characters of the figure, else 0.4."""
+    window = text[max(0, f.start - 80) : f.end + 80].lower()
+    return 0.8 if any(w in window for w in words) else 0.4
+
+
+def _parties(
+    text: str, at: Locator, hits: list[NameHit], unresolved: list[OrgName]
+) -> list[PartyFound]:
+    by_id: dict[str, PartyFound] = {}
+    for h in sorted(hits, key=lambda h: h.start):
+        assert isinstance(h.item, Entity)
+        found = text[h.start : h.end]
+        short = len(h.alias) <= 5
+        confidence = 0.95 * h.score / 100 - (0.1 if short else 0.0)
+        note = "exact registry alias" if h.score == 100 else f"fuzzy match, score {h.score:g}"
+        party = by_id.get(h.item.id)
+        if party is None:
+            party = PartyFound(h.item, h.item.name, at.evidence(h.start, h.end, confidence, note))
+            by_id[h.item.id] = party
+        else:
+            party.mentions += 1
+        if found != h.item.name and found not in party.aliases and found.strip():
+            party.aliases.append(found)
+        _add_roles(party, text, at, h.start, h.end)
+    out = list(by_id.values())
+    seen: dict[str, PartyFound] = {}
+    for org in unresolved:
+        key = " ".join(org.name.lower().split())
+        if key in seen:
+            seen[key].mentions += 1
+            _add_roles(seen[key], text, at, org.start, org.end)
+            continue
+        party = PartyFound(
+            None, org.name, at.evidence(org.start, org.end, 0.6, "legal form"), nearest=org.nearest
+        )
+        _add_roles(party, text, at, org.start, org.end)
+        seen[key] = party
+        out.append(party)
+    return out
+
+
+def _add_roles(party: PartyFound, text: str, at: Locator, start: int, end: int) -> None:
+    for cue in cues.roles_at(text, start, end):
+        party.roles.setdefault(cue.value, at.evidence(cue.start, cue.end, 0.6))

@@ -1,0 +1,173 @@
+"""Names in the text: registry entities and gazetteer places (one automaton), and
+organisations that look like legal entities but match nothing.
+
+Every registry name and alias and every gazetteer name and alias is one pattern of a single
+Aho-Corasick automaton (ahocorasick-rs, as the phrase search uses), matched leftmost-longest
+on the text lower-cased the way the phrase search lower-cases it, so 'Shanghai International
+Port Group' is one entity and not the place 'Shanghai'. Latin names need word boundaries;
+short all-capital aliases ('CIC', 'SIPG') must match in capitals; CJK needs no boundary.
+A name with a legal form ('… Co., Ltd.', '… GmbH', '…有限公司', '… בע"מ') that the
+automaton did not find is looked up with the project's fuzzy entity matching; one that still
+matches nothing is kept, unresolved, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import ahocorasick_rs
+
+from screening.models.registry import Entity, Place
+from screening.signals.entities import EntityIndex
+from screening.signals.negation import is_cjk, word_char
+from screening.signals.text import normalise
+
+_HEBREW_PREFIXES = frozenset("והבלמשכ")
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """A registry entity or gazetteer place named at [start, end) of the text."""
+
+    kind: str  # "entity" | "place"
+    item: Entity | Place
+    alias: str  # the registry name or alias matched
+    start: int
+    end: int
+    score: float = 100.0  # 100 for an exact alias; the fuzzy score otherwise
+
+
+@dataclass(frozen=True)
+class OrgName:
+    """A name with a legal form at [start, end) that matches no registry entity."""
+
+    name: str
+    start: int
+    end: int
+    nearest: str | None = None  # the closest registry name and its score, for the note
+
+
+class NameFinder:
+    """One automaton over every entity and place name of the pack."""
+
+    def __init__(self, entities: Iterable[Entity], places: Iterable[Place]) -> None:
+        owners: dict[str, list[tuple[str, Entity | Place, str]]] = {}
+        named: list[tuple[str, Entity | Place]] = [("entity", e) for e in entities]
+        named += [("place", p) for p in places]
+        for kind, item in named:
+            for alias in dict.fromkeys([item.name, *item.aliases]):
+                key = normalise(alias.strip())[0]
+                if len(key) < 2:
+                    continue
+                entry = owners.setdefault(key, [])
+                if all(o[1].id != item.id or o[0] != kind for o in entry):
+                    entry.append((kind, item, alias))
+        self._patterns = list(owners)
+        self._owners = [owners[p] for p in self._patterns]
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self._patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+        )
+
+    def find(self, text: str) -> tuple[list[NameHit], list[str]]:
+        """Hits in text order, and notes on names that denote two entries (not linked)."""
+        norm, offsets = normalise(text)
+        hits: list[NameHit] = []
+        notes: list[str] = []
+        for index, start, end in self._automaton.find_matches_as_indexes(norm):
+            o_start = offsets[start] if offsets else start
+            o_end = (offsets[end - 1] + 1) if offsets else end
+            owners = self._owners[index]
+            if not _bounded(text, o_start, o_end, owners[0][2]):
+                continue
+            entities = [o for o in owners if o[0] == "entity"]
+            chosen = entities or owners
+            if len({o[1].id for o in chosen}) > 1:
+                names = " and ".join(f"'{o[1].name}'" for o in chosen)
+                notes.append(f"'{text[o_start:o_end]}' names {names}; not linked")
+                continue
+            kind, item, alias = chosen[0]
+            hits.append(NameHit(kind, item, alias, o_start, o_end))
+        return hits, list(dict.fromkeys(notes))
+
+
+def _bounded(text: str, start: int, end: int, alias: str) -> bool:
+    """Whole words only; a short all-capital alias must appear in capitals."""
+    found = text[start:end]
+    if len(alias) <= 5 and alias.isupper() and found != alias:
+        return False
+    first, last = found[0], found[-1]
+    if word_char(first) and not is_cjk(first) and start > 0:
+        before = text[start - 1]
+        hebrew_prefix = before in _HEBREW_PREFIXES and (start < 2 or not word_char(text[start - 2]))
+        if word_char(before) and not is_cjk(before) and not hebrew_prefix:
+            return False
+    if word_char(last) and not is_cjk(last) and end < len(text):
+        after = text[end]
+        if word_char(after) and not is_cjk(after):
+            return False
+    return True
+
+
+# --- Names with a legal form --------------------------------------------------------------
+
+_LEGAL_FORM = (
+    r"(?:Co\.,?\s*Ltd\.?|Company\s+Limited|Co\.|Ltd\.?|Limited|Inc\.?|Incorporated|Corp\.?"
+    r"|Corporation|GmbH|AG|S\.A\.|SA|S\.p\.A\.|PLC|plc|LLC|L\.L\.C\.|LLP|Pte\.?\s+Ltd\.?"
+    r"|B\.V\.|N\.V\.|Pty\.?\s+Ltd\.?)"
+)
+_WORD = r"(?:[A-Z][\w'’&.\-]*|\([A-Z][\w ]*\))"
+_LATIN_ORG = re.compile(
+    rf"(?<![\w&])({_WORD}(?:[ \t]+(?:(?:of|and|for|de|&)[ \t]+)?{_WORD}){{0,7}}),?[ \t]+"
+    rf"({_LEGAL_FORM})(?![\w])"
+)
+_CJK_ORG = re.compile(
+    r"([\u4e00-\u9fff（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团公司))"
+)
+_HEBREW_ORG = re.compile(r"((?:[\u05d0-\u05ea][\u05d0-\u05ea'\"״׳\-]*\s+){1,6}בע[\"״]מ)")
+#: Words that start a sentence, not a name: dropped from the front of a match.
+_LEADING_WORDS = (
+    "The In On At By And With From For Under Between Both Its Their This That A An As "
+    "Also Meanwhile Yesterday Today When While After Before Since Then Last Next"
+)
+_LEADING = frozenset(_LEADING_WORDS.split())
+
+
+def legal_names(text: str) -> Iterator[tuple[str, int, int]]:
+    """Every organisation name with a legal form: (name, start, end)."""
+    for m in _LATIN_ORG.finditer(text):
+        words = m.group(1).split()
+        start = m.start(1)
+        while words and words[0] in _LEADING:
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end(1)
+            words = words[1:]
+        if not words:
+            continue
+        yield text[start : m.end()].rstrip(",. "), start, m.end()
+    for pattern in (_CJK_ORG, _HEBREW_ORG):
+        for m in pattern.finditer(text):
+            yield m.group(1).strip(), m.start(1), m.end(1)
+
+
+def resolve_legal_names(
+    text: str, hits: list[NameHit], index: EntityIndex, min_score: float
+) -> tuple[list[NameHit], list[OrgName]]:
+    """Legal-form names outside the automaton's hits: fuzzy registry hits and the rest."""
+    taken = [(h.start, h.end) for h in hits if h.kind == "entity"]
+    found: list[NameHit] = []
+    unresolved: list[OrgName] = []
+    for name, start, end in legal_names(text):
+        if any(s < end and start < e for s, e in taken):
+            continue
+        taken.append((start, end))
+        match = index.match(name, min_score)
+        if match.hit is not None:
+            found.append(
+                NameHit("entity", match.hit.item, match.hit.alias, start, end, match.hit.score)
+            )
+        else:
+            near = match.nearest
+            nearest = f"'{near.alias}' scored {near.score:g} < {min_score:g}" if near else None
+            unresolved.append(OrgName(name, start, end, nearest))
+    return found, unresolved
