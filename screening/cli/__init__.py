@@ -19,6 +19,7 @@ from screening.cli.calibrate import calibrate_command
 from screening.cli.common import quiet_on_broken_pipe
 from screening.cli.explain import explain_command
 from screening.cli.impact import impact_command
+from screening.cli.intake import intake
 from screening.cli.rules import rules
 from screening.cli.screen import screen
 
@@ -57,6 +58,7 @@ cli.add_command(calibrate_command)
 cli.add_command(rules)
 cli.add_command(explain_command)
 cli.add_command(impact_command)
+cli.add_command(intake)
 
 
 def main() -> None:
