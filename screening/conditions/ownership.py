@@ -30,6 +30,12 @@ from screening.models.common import CountryCode, Slug, Strict
 from screening.models.evidence import Evidence, OwnershipEvidence
 from screening.models.facts import Fact
 
+#: Written into an ownership's basis (by `signals.ownership`) when a loop of owners was cut:
+#: the share held around it is not counted. The finding then carries a caveat.
+LOOP_CUT = "ownership loop not followed"
+#: Written into the basis when there are more chains than the evidence lists (all counted).
+PATHS_CUT = "not every chain listed"
+
 
 class OwnershipTest(Strict):
     """A party's effective state share (through ownership chains) reaches a threshold."""
@@ -85,14 +91,26 @@ class OwnershipCondition(LeafCondition):
         return None if fact is None else fact.ownership
 
     def caveats(self, evidence: Evidence) -> list[str]:
-        if isinstance(evidence, OwnershipEvidence) and any(
-            step.certainty != "reported" for path in evidence.paths for step in path
-        ):
-            return [
+        if not isinstance(evidence, OwnershipEvidence):
+            return []
+        out = []
+        if any(step.certainty != "reported" for path in evidence.paths for step in path):
+            out.append(
                 f"ownership of {evidence.party_name} rests on shares that are not all "
                 "reported exactly"
-            ]
-        return []
+            )
+        if LOOP_CUT in evidence.basis:
+            out.append(
+                f"ownership of {evidence.party_name} loops back on itself: the share held "
+                "around the loop is not counted, so the state share may be higher "
+                f"({_after(evidence.basis, LOOP_CUT)})"
+            )
+        if PATHS_CUT in evidence.basis:
+            out.append(
+                f"ownership of {evidence.party_name} runs through "
+                f"{_after(evidence.basis, PATHS_CUT)}"
+            )
+        return out
 
     def describe_match(self, fact: Fact, ctx: ExplainContext) -> str:
         if fact.ownership is not None:
@@ -114,3 +132,11 @@ class OwnershipCondition(LeafCondition):
             line = f"{party_line(fact)} ({figure} {sign} {o.state_share_gte:g}%)"
             out.append(line)
         return out or ["the case has no parties"]
+
+
+def _after(basis: str, mark: str) -> str:
+    """What the basis says after `mark: `, up to the next such mark."""
+    text = basis.split(f"{mark}: ", 1)[1]
+    for other in (LOOP_CUT, PATHS_CUT):
+        text = text.split(f"; {other}: ", 1)[0]
+    return text

@@ -6,19 +6,40 @@ not 55% of either (the party fact lists them per state as `state_shares`). A cha
 a state body: an owner marked `state: true`, a public-body kind (ministry, party organ…)
 unless the registry says that entity is not a state body, or a registry entity that is a
 state body or, with no known owners, belongs to a state-controlled category. A registry link
-of unknown share stands for control and passes the parent's share on whole. Cycles and
-depth are bounded, and a chain cut at the depth limit is reported.
+of unknown share stands for control and passes the parent's share on whole.
+
+Chains are followed to any depth, without recursion: each owner is a step of an explicit
+walk, and each registry entity is resolved once per party, so a graph of diamonds (2^30
+chains through 60 entities) costs 60 steps. The shares count every chain; the evidence lists
+the `MAX_PATHS` strongest and says how many there are. A loop (A owned by B owned by A) is
+cut where the walk comes back to a company already on its chain: the share held around the
+loop is not counted, and the case notices, the evidence's basis and the finding's caveat
+say so (`conditions.ownership.LOOP_CUT`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Generator
 from dataclasses import dataclass, field
+from typing import Any
 
+from screening.conditions.ownership import LOOP_CUT, PATHS_CUT
 from screening.models.case import Owner, Party
 from screening.models.evidence import OwnershipEvidence, PathStep
 from screening.models.registry import Entity
 from screening.signals.entities import EntityIndex
+from screening.signals.ownership_chains import (
+    NONE,
+    Link,
+    Share,
+    chain_text,
+    combine,
+    figure,
+    one_step,
+    state,
+    strength,
+    with_loops,
+)
 
 STATE_KINDS = {
     "ministry",
@@ -27,36 +48,8 @@ STATE_KINDS = {
     "municipality",
     "regional_government",
 }
-MAX_DEPTH = 12
-
-Chain = tuple[PathStep, ...]  # the owners above a node, nearest first, ending at a state body
-
-
-@dataclass(frozen=True)
-class _Share:
-    shares: dict[str, float]  # state country -> % of the node it holds
-    chains: tuple[Chain, ...]
-    truncated: bool = False  # part of the graph was not followed (depth or cycle)
-
-    @property
-    def total(self) -> float:
-        return sum(self.shares.values())
-
-
-_NONE = _Share({}, ())
-
-
-def _state(country: str) -> _Share:
-    return _Share({country: 100.0}, ((),))  # the node itself is the state: one empty chain
-
-
-@dataclass(frozen=True)
-class _Link:
-    name: str
-    weight: float  # the share the arithmetic uses
-    shown: float  # the share the path shows
-    certainty: str
-    sub: _Share
+#: A node of the walk: it yields the walks of the nodes it needs and receives their shares.
+_Walk = Generator[Any, Share, Share]
 
 
 @dataclass
@@ -66,30 +59,40 @@ class OwnershipResolver:
     state_categories: list[str]
     min_score: float
     notices: list[str] = field(default_factory=list)
-    _memo: dict[str, _Share] = field(default_factory=dict)
+    _memo: dict[str, Share] = field(default_factory=dict)  # entities with no loop below
     _party: str = ""  # the party being resolved, for notices about its owners
+    _local: dict[str, Share] = field(default_factory=dict)  # every entity, for one party
+    _trail: list[str] = field(default_factory=list)  # names on the chain being walked
+    _on_trail: dict[tuple[str, str], int] = field(default_factory=dict)  # -> index in _trail
 
     def resolve(
         self, party: Party, matched: Entity | None, jurisdiction: str
     ) -> OwnershipEvidence | None:
         """The party's effective state shares with their chains, or None when there are none."""
         self._party = party.name
+        self._local, self._trail, self._on_trail = {}, [], {}
         result, basis, from_registry = self._choose(party, matched)
-        if result.truncated:
+        if result.loops:
             self.notices.append(
-                f"the ownership of {party.name} goes deeper than {MAX_DEPTH} "
-                "levels or loops; shares beyond that are not counted"
+                f"the ownership of {party.name} loops ({'; '.join(result.loops)}); the share "
+                "held around a loop is not counted"
             )
         if result.total <= 0:
             return None
         shares = {c: round(min(v, 100.0), 2) for c, v in sorted(result.shares.items())}
         foreign = sum(v for c, v in shares.items() if c != jurisdiction)
-        best = max(result.chains, key=_product)
-        text = _chain_text(party.name, best)
-        if len(result.chains) > 1:
-            text += (
-                f" (+{len(result.chains) - 1} more chain{'s' if len(result.chains) > 2 else ''})"
+        best = max(result.chains, key=strength)
+        text = chain_text(party.name, [] if best is None else best.steps())
+        if result.count > 1:
+            more = result.count - 1
+            text += f" (+{figure(more)} more chain{'s' if more > 1 else ''})"
+        if result.count > len(result.chains):
+            basis += (
+                f"; {PATHS_CUT}: {figure(result.count)} chains, the "
+                f"{len(result.chains)} strongest listed, all counted"
             )
+        if result.loops:
+            basis += f"; {LOOP_CUT}: {'; '.join(result.loops)}"
         return OwnershipEvidence(
             party=party.id,
             party_name=party.name,
@@ -97,13 +100,13 @@ class OwnershipResolver:
             foreign_state_share=round(min(foreign, 100), 2),
             shares_by_country=shares,
             state_country=max(shares, key=lambda c: shares[c]),
-            paths=[list(c) for c in result.chains],
+            paths=[[] if c is None else c.steps() for c in result.chains],
             path_text=text,
             basis=basis,
             registry_entity=matched.id if from_registry and matched is not None else None,
         )
 
-    def _choose(self, party: Party, matched: Entity | None) -> tuple[_Share, str, bool]:
+    def _choose(self, party: Party, matched: Entity | None) -> tuple[Share, str, bool]:
         """The shares, what they rest on, and whether they come from the registry entry.
 
         The case decides where it speaks (a public-body kind, owners, a declaration either
@@ -111,11 +114,12 @@ class OwnershipResolver:
         the state itself when the registry says the entity is not a state body.
         """
         kind = party.kind.replace("_", " ")
-        registry = self._entity(matched, 0, frozenset()) if matched is not None else _NONE
+        registry = self._walk(self._entity(matched)) if matched is not None else NONE
         if party.kind in STATE_KINDS and (matched is None or matched.state_body):
-            return _state(party.country), f"is a public body ({kind})", False
+            return state(party.country), f"is a public body ({kind})", False
         if party.owners:
-            return self._owners(party.owners, party.country, 0, frozenset()), _CASE_OWNERS, False
+            owners = self._walk(self._owners(party.owners, party.country))
+            return owners, _CASE_OWNERS, False
         if party.state_owned is False:
             if matched is not None and registry.total > 0:
                 self.notices.append(
@@ -123,7 +127,7 @@ class OwnershipResolver:
                     f"'{matched.name}' records a state share of {min(registry.total, 100):g}%, "
                     "which is not counted"
                 )
-            return _NONE, "declared not state-owned in the case file", False
+            return NONE, "declared not state-owned in the case file", False
         if party.kind in STATE_KINDS and matched is not None:  # registry: not a state body
             if registry.total > 0:
                 return registry, f"registry entry '{matched.name}' (not a state body)", True
@@ -135,38 +139,73 @@ class OwnershipResolver:
             return _declared(party.country), basis, False
         if matched is not None:
             return registry, f"registry entry '{matched.name}'", True
-        return _NONE, "", False
+        return NONE, "", False
 
-    def _owners(
-        self, owners: list[Owner], country: str, depth: int, seen: frozenset[str]
-    ) -> _Share:
-        return _combine(
-            _Link(
-                o.name,
-                o.percent,
-                o.percent,
-                o.certainty,
-                self._owner(o, o.country or country, depth + 1, seen),
+    # -- the walk -------------------------------------------------------------------------
+    @staticmethod
+    def _walk(root: _Walk) -> Share:
+        """Run a walk to its end with an explicit stack: no depth limit, no recursion."""
+        stack = [root]
+        value: Any = None
+        while True:
+            try:
+                child = stack[-1].send(value)
+            except StopIteration as done:
+                stack.pop()
+                if not stack:
+                    result: Share = done.value
+                    return result
+                value = done.value
+                continue
+            stack.append(child)
+            value = None
+
+    def _enter(self, key: tuple[str, str], name: str) -> str | None:
+        """Put a node on the chain; if it is there already, the loop it closes, written out."""
+        if key in self._on_trail:
+            names = [*self._trail[self._on_trail[key] :], name]
+            if len(names) > 6:
+                names = [*names[:3], f"… ({len(names) - 4} more)", names[-1]]
+            return " <- ".join(names)
+        self._on_trail[key] = len(self._trail)
+        self._trail.append(name)
+        return None
+
+    def _leave(self, key: tuple[str, str]) -> None:
+        del self._on_trail[key]
+        self._trail.pop()
+
+    def _owners(self, owners: list[Owner], country: str) -> _Walk:
+        links = []
+        for o in owners:
+            sub = yield self._owner(o, o.country or country)
+            links.append(Link(o.name, o.percent, o.percent, o.certainty, sub))
+        return combine(links)
+
+    def _owner(self, owner: Owner, country: str) -> _Walk:
+        key = ("owner", owner.name)
+        loop = self._enter(key, owner.name)
+        if loop is not None:
+            return Share({}, (), 0, (loop,))
+        try:
+            own_country = owner.country or country  # a state owner with no country: the owned's
+            if owner.state:
+                return state(own_country)
+            entity = (
+                self._registry(owner) if owner.kind in STATE_KINDS or not owner.owners else None
             )
-            for o in owners
-        )
-
-    def _owner(self, owner: Owner, country: str, depth: int, seen: frozenset[str]) -> _Share:
-        if depth > MAX_DEPTH or owner.name in seen:
-            return _Share({}, (), truncated=True)
-        seen = seen | {owner.name}
-        own_country = owner.country or country  # a state owner with no country: the owned's
-        if owner.state:
-            return _state(own_country)
-        entity = self._registry(owner) if owner.kind in STATE_KINDS or not owner.owners else None
-        if owner.kind in STATE_KINDS:
-            if entity is None or entity.state_body:
-                return _state(own_country)
-            sub = self._entity(entity, depth, seen)  # the registry says: not a state body
-            return sub if sub.total > 0 else _by_kind(own_country, owner.kind, entity)
-        if owner.owners:
-            return self._owners(owner.owners, own_country, depth, seen)
-        return self._entity(entity, depth, seen) if entity is not None else _NONE
+            if owner.kind in STATE_KINDS:
+                if entity is None or entity.state_body:
+                    return state(own_country)
+                sub = yield self._entity(entity)  # the registry says: not a state body
+                if sub.total > 0:
+                    return sub
+                return with_loops(_by_kind(own_country, owner.kind, entity), sub.loops)
+            if owner.owners:
+                return (yield from self._owners(owner.owners, own_country))
+            return (yield self._entity(entity)) if entity is not None else NONE
+        finally:
+            self._leave(key)
 
     def _registry(self, owner: Owner) -> Entity | None:
         """The registry entity an owner's name denotes; an ambiguous name links to none."""
@@ -179,41 +218,50 @@ class OwnershipResolver:
             )
         return m.hit.item if m.hit is not None else None
 
-    def _entity(self, entity: Entity, depth: int, seen: frozenset[str]) -> _Share:
-        if entity.id in self._memo:
-            return self._memo[entity.id]
-        if depth > MAX_DEPTH or entity.id in seen:
-            return _Share({}, (), truncated=True)
-        seen = seen | {entity.id}
-        if entity.state_body:
-            result = _state(entity.country)
-        elif entity.owners:
-            links = []
-            for link in entity.owners:
-                parent = self.entities.get(link.entity)
-                if parent is None:
-                    continue
-                control = link.certainty == "unknown"  # "controlled, share not published"
-                links.append(
-                    _Link(
-                        parent.name,
-                        100.0 if control else link.percent,
-                        link.percent,
-                        "control, share unknown" if control else link.certainty,
-                        self._entity(parent, depth + 1, seen),
+    def _entity(self, entity: Entity) -> _Walk:
+        known = self._memo.get(entity.id) or self._local.get(entity.id)
+        if known is not None:
+            return known
+        key = ("entity", entity.id)
+        loop = self._enter(key, entity.name)
+        if loop is not None:
+            return Share({}, (), 0, (loop,))
+        try:
+            if entity.state_body:
+                result = state(entity.country)
+            elif entity.owners:
+                links = []
+                for link in entity.owners:
+                    parent = self.entities.get(link.entity)
+                    if parent is None:
+                        continue
+                    control = link.certainty == "unknown"  # "controlled, share not published"
+                    sub = yield self._entity(parent)
+                    links.append(
+                        Link(
+                            parent.name,
+                            100.0 if control else link.percent,
+                            link.percent,
+                            "control, share unknown" if control else link.certainty,
+                            sub,
+                        )
                     )
+                result = combine(links)
+            elif entity.category in self.state_categories:
+                step = PathStep(
+                    name=f"the state (registry category {entity.category}; share unknown)",
+                    percent=100,
+                    certainty="approximate",
                 )
-            result = _combine(links)
-        elif entity.category in self.state_categories:
-            step = PathStep(
-                name=f"the state (registry category {entity.category}; share unknown)",
-                percent=100,
-                certainty="approximate",
-            )
-            result = _Share({entity.country: 100.0}, ((step,),))
-        else:
-            result = _NONE
-        if not result.truncated:  # a result cut short by this path's depth is not the entity's
+                result = one_step(entity.country, step)
+            else:
+                result = NONE
+        finally:
+            self._leave(key)
+        # A result with a loop cut below depends on the chain it was reached by: it is kept
+        # for this party only. Any other is the entity's own, for every party.
+        self._local[entity.id] = result
+        if not result.loops:
             self._memo[entity.id] = result
         return result
 
@@ -221,7 +269,7 @@ class OwnershipResolver:
 _CASE_OWNERS = "owners in the case file"
 
 
-def _declared(country: str) -> _Share:
+def _declared(country: str) -> Share:
     """Declared state-owned, share not given: the whole share, through a step that says so
     (the party is not itself a state body)."""
     step = PathStep(
@@ -229,10 +277,10 @@ def _declared(country: str) -> _Share:
         percent=100,
         certainty="unknown",
     )
-    return _Share({country: 100.0}, ((step,),))
+    return one_step(country, step)
 
 
-def _by_kind(country: str, kind: str, entity: Entity) -> _Share:
+def _by_kind(country: str, kind: str, entity: Entity) -> Share:
     """A public-body kind in the case for an entity the registry does not hold to be a state
     body: counted as state-held, through a step that says why, not as the state itself."""
     step = PathStep(
@@ -241,7 +289,7 @@ def _by_kind(country: str, kind: str, entity: Entity) -> _Share:
         percent=100,
         certainty="unknown",
     )
-    return _Share({country: 100.0}, ((step,),))
+    return one_step(country, step)
 
 
 def state_share_list(ownership: OwnershipEvidence | None) -> list[dict[str, str | float]]:
@@ -254,36 +302,3 @@ def state_share_list(ownership: OwnershipEvidence | None) -> list[dict[str, str 
         return []
     ranked = sorted(ownership.shares_by_country.items(), key=lambda cs: (-cs[1], cs[0]))
     return [{"country": country, "share": share} for country, share in ranked if share > 0]
-
-
-def _combine(links: Iterable[_Link]) -> _Share:
-    """A node's shares from its owners': multiplied along each link, added per state."""
-    shares: dict[str, float] = {}
-    chains: list[Chain] = []
-    truncated = False
-    for link in links:
-        truncated = truncated or link.sub.truncated
-        if link.sub.total <= 0:
-            continue
-        for country, share in link.sub.shares.items():
-            shares[country] = shares.get(country, 0.0) + link.weight * share / 100
-        label = link.name + (" (state)" if link.sub.chains == ((),) else "")
-        step = PathStep(name=label, percent=link.shown, certainty=link.certainty)
-        chains.extend((step, *c) for c in link.sub.chains)
-    return _Share(shares, tuple(chains), truncated)
-
-
-def _product(chain: Chain) -> float:
-    value = 1.0
-    for step in chain:
-        value *= step.percent / 100
-    return value
-
-
-def _chain_text(name: str, chain: Chain) -> str:
-    """'PMEC <- China Harbour (100%) <- SASAC (state) (63.8%, approximate)'."""
-    parts = [name]
-    for step in chain:
-        mark = "" if step.certainty == "reported" else f", {step.certainty}"
-        parts.append(f"{step.name} ({step.percent:g}%{mark})")
-    return " <- ".join(parts) if chain else f"{name} (itself a state body)"

@@ -158,14 +158,28 @@ def test_a_state_owner_without_a_country_is_the_owned_partys_state(pack: RulePac
 
 
 def test_results_do_not_depend_on_which_party_came_first(pack: RulePack) -> None:
-    deep: dict[str, object] = {"name": "HTEG", "percent": 100}
-    for i in range(12):
-        deep = {"name": f"Holding {i}", "percent": 100, "owners": [deep]}
-    resolver = _resolver(pack)
-    first = resolver.resolve(_party([deep]), None, "XX")
-    assert first is None and "goes deeper than 12 levels" in resolver.notices[0]
-    direct = resolver.resolve(_party([{"name": "HTEG", "percent": 100}]), None, "XX")
-    assert direct is not None and direct.foreign_state_share == 60.0
+    """A share computed with a loop cut below it is kept for its party only: reached from
+    another company of the loop, the same entity is walked again."""
+    from screening.models.registry import Entity
+
+    def entity(eid: str, owners: list[dict[str, object]]) -> Entity:
+        return Entity.model_validate(
+            {"id": eid, "name": f"Loop {eid.upper()}", "country": "YY", "source": "t",
+             "category": "private_company", "owners": owners}
+        )  # fmt: skip
+
+    entities = dict(pack.entities)
+    entities["x"] = entity(
+        "x", [{"entity": "y", "percent": 50}, {"entity": "test-state-commission", "percent": 50}]
+    )
+    entities["y"] = entity("y", [{"entity": "x", "percent": 100}])
+    resolver = OwnershipResolver(entities, EntityIndex(entities.values()), [], 85)
+    first = resolver.resolve(_party([]), entities["x"], "XX")
+    assert first is not None and first.foreign_state_share == 50.0
+    assert "loops (Loop X <- Loop Y <- Loop X)" in resolver.notices[0]
+    second = resolver.resolve(_party([]), entities["y"], "XX")
+    assert second is not None and second.foreign_state_share == 50.0
+    assert second.path_text.startswith("NewCo <- Loop X (100%) <- Test State Assets")
 
 
 def test_a_controlled_registry_link_of_unknown_share_passes_control_on(pack: RulePack) -> None:
