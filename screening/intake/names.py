@@ -126,6 +126,8 @@ _CJK_ORG = re.compile(
     r"([\u4e00-\u9fff（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团公司))"
 )
 _HEBREW_ORG = re.compile(r"((?:[\u05d0-\u05ea][\u05d0-\u05ea'\"״׳\-]*\s+){1,6}בע[\"״]מ)")
+#: Hebrew words that end the text before a company's name ('between', 'with', 'company of').
+_HEBREW_BOUNDARIES = frozenset({"בין", "לבין", "עם", "של", "את", "עבור", "על", "ידי", "חברת"})
 #: Words that start a sentence, not a name: dropped from the front of a match.
 _LEADING_WORDS = (
     "The In On At By And With From For Under Between Both Its Their This That A An As "
@@ -145,9 +147,13 @@ def legal_names(text: str) -> Iterator[tuple[str, int, int]]:
         if not words:
             continue
         yield text[start : m.end()].rstrip(",. "), start, m.end()
-    for pattern in (_CJK_ORG, _HEBREW_ORG):
-        for m in pattern.finditer(text):
-            yield m.group(1).strip(), m.start(1), m.end(1)
+    for m in _CJK_ORG.finditer(text):
+        yield m.group(1).strip(), m.start(1), m.end(1)
+    for m in _HEBREW_ORG.finditer(text):
+        words = m.group(1).split()
+        cut = max((i + 1 for i, w in enumerate(words[:-1]) if w in _HEBREW_BOUNDARIES), default=0)
+        name = " ".join(words[cut:])
+        yield name, m.end(1) - len(name), m.end(1)
 
 
 def resolve_legal_names(

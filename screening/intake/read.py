@@ -185,6 +185,8 @@ def _read_pdf(path: Path, data: bytes) -> tuple[list[Block], int, str | None]:
         if reader.is_encrypted and not reader.decrypt(""):
             raise refuse(path, "PDF is encrypted; remove the password first")
         pages = len(reader.pages)
+        if pages == 0:
+            raise refuse(path, "corrupt PDF: no pages could be read")
         if pages > MAX_PAGES:
             raise refuse(path, f"PDF has {pages} pages; the limit is {MAX_PAGES}")
         blocks = list(_pdf_blocks(reader))
@@ -225,13 +227,29 @@ def _pdf_blocks(reader: object) -> Iterator[Block]:
             return
 
 
+_FINALS = "ךםןףץ"
+_LTR_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,:%/\-]*")
+
+
+def logical_order(line: str) -> str:
+    """A Hebrew line a PDF stored in visual order (right to left, reversed) put back in
+    reading order. Told by final letters (ך ם ן ף ץ): they end words, so a line whose
+    words start with them is reversed. Runs of Latin letters and digits keep their order."""
+    words = re.findall(r"[\u05d0-\u05ea]{2,}", line)
+    starts = sum(w[0] in _FINALS for w in words)
+    ends = sum(w[-1] in _FINALS for w in words)
+    if starts <= ends:
+        return line
+    return _LTR_RUN.sub(lambda m: m.group(0)[::-1], line[::-1])
+
+
 def _pdf_paragraphs(text: str) -> list[str]:
     """A page's lines joined into paragraphs: a blank line, or a line ending a sentence
     followed by a shorter-than-full line, ends one; hyphenated line ends are joined."""
     paras: list[str] = []
     current: list[str] = []
-    for line in text.split("\n"):
-        line = line.strip()
+    for raw in text.split("\n"):
+        line = logical_order(raw.strip())
         if not line:
             if current:
                 paras.append(" ".join(current))
