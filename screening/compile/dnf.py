@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from screening.compile.expansion import find_blowup
 from screening.conditions.base import JOIN_KEYS, JoinKey, LeafCondition
 from screening.conditions.tree import (
     AllCondition,
@@ -63,13 +64,11 @@ def leaves_with_aliases(cond: Condition) -> list[tuple[LeafCondition, str]]:
 
 def to_dnf(rule: Rule) -> list[Conjunction]:
     """The rule's condition as a list of conjunctions of (possibly negated) literals."""
+    blowup = find_blowup(rule.when, MAX_CONJUNCTIONS)  # counted: never expand a blowup
+    if blowup is not None:
+        raise ConditionError(blowup.message(MAX_CONJUNCTIONS))
     aliases = {id(leaf): alias for leaf, alias in leaves_with_aliases(rule.when)}
     dnf = _dnf(rule.when, False, aliases)
-    if len(dnf) > MAX_CONJUNCTIONS:
-        raise ConditionError(
-            f"condition expands to {len(dnf)} alternatives; expected at most {MAX_CONJUNCTIONS} "
-            "(split the rule, or use lists inside one test instead of `any` of many tests)"
-        )
     for conj in dnf:
         if not conj:
             raise ConditionError("condition has no test")
@@ -94,8 +93,6 @@ def _dnf(cond: Condition, negate: bool, aliases: dict[int, str]) -> list[Conjunc
             for part in parts:
                 sub = _dnf(part, negate, aliases)
                 result = [a + b for a in result for b in sub]
-                if len(result) > MAX_CONJUNCTIONS * 4:
-                    break
             return result
         out: list[Conjunction] = []
         for part in parts:
