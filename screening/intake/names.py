@@ -2,9 +2,10 @@
 organisations that look like legal entities but match nothing.
 
 Every registry name and alias and every gazetteer name and alias is one pattern of a single
-Aho-Corasick automaton (ahocorasick-rs, as the phrase search uses), matched leftmost-longest
-on the text lower-cased the way the phrase search lower-cases it, so 'Shanghai International
-Port Group' is one entity and not the place 'Shanghai'. Latin names need word boundaries;
+Aho-Corasick automaton (ahocorasick-rs, as the phrase search uses), matched on the text
+lower-cased the way the phrase search lower-cases it, keeping the outermost matches:
+'Shanghai International Port Group' is one entity and not the place 'Shanghai'. Latin names
+need word boundaries;
 short all-capital aliases ('CIC', 'SIPG') must match in capitals; CJK needs no boundary.
 A name with a legal form ('… Co., Ltd.', '… GmbH', '…有限公司', '… בע"מ') that the
 automaton did not find is looked up with the project's fuzzy entity matching; one that still
@@ -66,16 +67,15 @@ class NameFinder:
                     entry.append((kind, item, alias))
         self._patterns = list(owners)
         self._owners = [owners[p] for p in self._patterns]
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            self._patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
-        )
+        self._automaton = ahocorasick_rs.AhoCorasick(self._patterns)
 
     def find(self, text: str) -> tuple[list[NameHit], list[str]]:
         """Hits in text order, and notes on names that denote two entries (not linked)."""
         norm, offsets = normalise(text)
         hits: list[NameHit] = []
         notes: list[str] = []
-        for index, start, end in self._automaton.find_matches_as_indexes(norm):
+        raw = self._automaton.find_matches_as_indexes(norm, overlapping=True)
+        for index, start, end in _outermost(raw, self._owners):
             o_start = offsets[start] if offsets else start
             o_end = (offsets[end - 1] + 1) if offsets else end
             owners = self._owners[index]
@@ -90,6 +90,31 @@ class NameFinder:
             kind, item, alias = chosen[0]
             hits.append(NameHit(kind, item, alias, o_start, o_end))
         return hits, list(dict.fromkeys(notes))
+
+
+def _outermost(
+    raw: list[tuple[int, int, int]], owners: list[list[tuple[str, Entity | Place, str]]]
+) -> list[tuple[int, int, int]]:
+    """Matches not inside a longer one of the same kind, and no place inside an entity's
+    name ('Shanghai' in 'Shanghai International Port Group'); an entity inside a place's
+    name ('UIBE' in 'UIBE campus, Petah Tikva') is kept."""
+
+    def kind(i: int) -> str:
+        return "entity" if any(o[0] == "entity" for o in owners[i]) else "place"
+
+    spans = sorted(raw, key=lambda m: (m[1], -(m[2] - m[1])))
+    out = []
+    open_spans: list[tuple[int, int, int]] = []  # earlier spans that reach this start
+    for index, start, end in spans:
+        open_spans = [m for m in open_spans if m[2] > start]
+        inside = any(
+            end <= e and (e - s) > (end - start) and kind(i) in (kind(index), "entity")
+            for i, s, e in open_spans
+        )
+        open_spans.append((index, start, end))
+        if not inside:
+            out.append((index, start, end))
+    return out
 
 
 def _bounded(text: str, start: int, end: int, alias: str) -> bool:

@@ -1,0 +1,189 @@
+"""Intake measured on the seed documents: each rendered as PDF, DOCX and HTML at run time.
+
+For every seed text (../shared/seeds/*.txt; skipped with a message when absent) the bundled
+cases that name it in `sources[].document` were written by hand from it: their parties, site
+places, sectors and stake percentages are what a reader found. Intake's draft of the same
+document is compared with their union:
+
+- parties: a case party counts by its registry entity when the project's matching links it,
+  else by its normalised name; recall is over all of them and over the registry-linked ones;
+- spurious: drafted parties that no case citing the document names;
+- places: gazetteer places of the cases' sites; sectors: the targets' sectors; percentages:
+  stake and owner percentages;
+- pages per second, per format (reading, extraction, building and validation).
+
+Run: .venv/bin/python -m bench.intake
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from screening.checks import load_rule_pack
+from screening.intake import Draft, Extractor, draft_from_document
+from screening.loading.case import load_case
+from screening.models.case import Case
+from screening.signals.entities import EntityIndex
+from screening.signals.names import NameIndex
+from screening.signals.normalise import normalise_name
+from tests.intake.docs import write_docx, write_html, write_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+LINES_PER_PAGE = 45
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _pages(paragraphs: list[str]) -> list[list[str]]:
+    """About LINES_PER_PAGE lines of 90 characters a page."""
+    pages: list[list[str]] = [[]]
+    lines = 0
+    for p in paragraphs:
+        need = len(p) // 90 + 2
+        if lines + need > LINES_PER_PAGE and pages[-1]:
+            pages.append([])
+            lines = 0
+        pages[-1].append(p)
+        lines += need
+    return pages
+
+
+def main() -> int:
+    if not SEEDS.is_dir():
+        print(f"skipped: no seed documents at {SEEDS}")
+        return 0
+    pack = load_rule_pack(ROOT / "rules")
+    index = EntityIndex(pack.entities.values())
+    places = NameIndex((p, [p.id, p.name, *p.aliases]) for p in pack.places)
+    min_score = float(pack.matching.entity_min_score)
+    cases: dict[str, list[Case]] = defaultdict(list)
+    for path in sorted((ROOT / "cases").glob("*.yaml")):
+        case, _ = load_case(path, pack)
+        for source in case.sources:
+            if source.document:
+                cases[source.document].append(case)
+    extractor = Extractor(pack)
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    speed: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    print(
+        f"{'seed':<26}{'format':<6}{'parties':>12}{'linked':>10}{'spurious':>10}"
+        f"{'places':>9}{'sectors':>9}{'stakes':>8}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in sorted(SEEDS.glob("*.txt")):
+            if seed.name not in cases:
+                continue
+            expected = _expected(cases[seed.name], index, places, min_score)
+            paras = _paragraphs(seed.read_text(encoding="utf-8"))
+            for fmt in ("pdf", "docx", "html"):
+                path = Path(tmp) / f"{seed.stem}.{fmt}"
+                if fmt == "pdf":
+                    write_pdf(path, _pages(paras))
+                elif fmt == "docx":
+                    write_docx(path, paras)
+                else:
+                    write_html(path, paras)
+                started = time.perf_counter()
+                draft = draft_from_document(path, pack, extractor=extractor)
+                speed[fmt][0] += time.perf_counter() - started
+                speed[fmt][1] += draft.document.pages
+                row = _compare(draft, expected)
+                for key, (hit, of) in row.items():
+                    totals[f"{fmt}:{key}"][0] += hit
+                    totals[f"{fmt}:{key}"][1] += of
+                print(
+                    f"{seed.stem[:24]:<26}{fmt:<6}"
+                    + "".join(
+                        f"{row[k][0]:>{w - 4}}/{row[k][1]:<3}"
+                        for k, w in (
+                            ("parties", 12),
+                            ("linked", 10),
+                            ("spurious", 10),
+                            ("places", 9),
+                            ("sectors", 9),
+                            ("stakes", 8),
+                        )
+                    )
+                )
+    print()
+    for fmt in ("pdf", "docx", "html"):
+        figures = []
+        for key in ("parties", "linked", "spurious", "places", "sectors", "stakes"):
+            hit, of = totals[f"{fmt}:{key}"]
+            figures.append(f"{key} {100 * hit / of:.0f}% ({hit}/{of})" if of else f"{key} -")
+        seconds, pages = speed[fmt]
+        print(
+            f"{fmt}: " + ", ".join(figures) + f"; {pages / seconds:.1f} pages/s "
+            f"({pages:.0f} pages in {seconds:.2f} s)"
+        )
+    return 0
+
+
+def _key(name: str) -> str:
+    return normalise_name(name)
+
+
+def _expected(
+    cases: list[Case], index: EntityIndex, places: NameIndex[object], min_score: float
+) -> dict[str, set[str] | set[float]]:
+    parties: set[str] = set()
+    linked: set[str] = set()
+    place_ids: set[str] = set()
+    sectors: set[str] = set()
+    stakes: set[float] = set()
+    for case in cases:
+        for party in case.parties:
+            match = index.match_party(party, min_score)
+            if match.evidence is not None:
+                parties.add(match.evidence.entity_id)
+                linked.add(match.evidence.entity_id)
+            else:
+                parties.add(_key(party.name))
+            stakes.update(o.percent for o in party.owners)
+        for site in case.sites:
+            hit = places.lookup(site.place, None) if site.place else None
+            if hit is not None:
+                place_ids.add(hit.item.id)  # type: ignore[attr-defined]
+        if case.target:
+            sectors.update(case.target.sectors)
+        if case.transaction and case.transaction.stake_percent is not None:
+            stakes.add(case.transaction.stake_percent)
+    return {
+        "parties": parties,
+        "linked": linked,
+        "places": place_ids,
+        "sectors": sectors,
+        "stakes": stakes,
+    }
+
+
+def _compare(
+    draft: Draft, expected: dict[str, set[str] | set[float]]
+) -> dict[str, tuple[int, int]]:
+    found_parties = set()
+    for p in draft.case.parties:
+        is_registry = p.id in expected["linked"] or (p.notes or "").startswith("registry entity")
+        found_parties.add(p.id if is_registry else _key(p.name))
+    found_places = {place.id for place, _ in draft.findings.places}
+    found_sectors = set(draft.case.target.sectors) if draft.case.target else set()
+    found_stakes = {f.value for f in draft.findings.percentages}
+    exp_parties = expected["parties"]
+    return {
+        "parties": (len(exp_parties & found_parties), len(exp_parties)),
+        "linked": (len(expected["linked"] & found_parties), len(expected["linked"])),
+        "spurious": (len(found_parties - exp_parties), len(found_parties)),
+        "places": (len(expected["places"] & found_places), len(expected["places"])),
+        "sectors": (len(expected["sectors"] & found_sectors), len(expected["sectors"])),
+        "stakes": (len(expected["stakes"] & found_stakes), len(expected["stakes"])),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
