@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, TypeVar, cast
 
 import click
 from rich.console import Console
@@ -31,12 +32,37 @@ class _Console(Console):
         raise BrokenPipeError  # `quiet_on_broken_pipe` ends the command
 
 
+class _Unpadded(io.TextIOBase):
+    """A stream that drops the spaces rich pads table cells with at the ends of lines (off a
+    terminal there are no colours, so they are only spaces)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        *lines, self.pending = (self.pending + text).split("\n")
+        if lines:
+            self.stream.write("".join(line.rstrip(" ") + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:  # a line rich left open: written as it is
+            self.stream.write(self.pending)
+            self.pending = ""
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
 def console(*, stderr: bool = False) -> Console:
     """A rich console for standard output (or error): full width when not on a terminal."""
     stream = sys.stderr if stderr else sys.stdout
-    wrapped = stream.isatty() or bool(os.environ.get("COLUMNS"))
+    if stream.isatty() or os.environ.get("COLUMNS"):
+        return _Console(stderr=stderr, highlight=False, soft_wrap=False)
     return _Console(
-        stderr=stderr, highlight=False, soft_wrap=False, width=None if wrapped else UNWRAPPED
+        file=cast(IO[str], _Unpadded(stream)), highlight=False, soft_wrap=False, width=UNWRAPPED
     )
 
 

@@ -172,4 +172,4 @@ def _plain(results: list[Result]) -> str:
         recorder = plain_console(sink)
         for r in results:
             text_report.render(r, recorder)
-        return recorder.export_text()
+        return "".join(line.rstrip(" ") + "\n" for line in recorder.export_text().splitlines())

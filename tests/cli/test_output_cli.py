@@ -68,6 +68,9 @@ def test_output_off_a_terminal_is_not_cut_to_80_columns(tmp_path: Path) -> None:
     written = tmp_path / "report.txt"
     assert invoke("screen", str(case), *RULES, "--out", str(written))[0] == 0
     assert LONG_TITLE.strip() in written.read_text(encoding="utf-8")
+    finding = FIXTURES / "cases" / "port-city-concession.yaml"
+    for text in (out, invoke("screen", str(finding), *RULES)[1], written.read_text()):
+        assert [line for line in text.splitlines() if line.endswith(" ")] == []  # no padding
 
 
 def test_rules_list_keeps_every_column_off_a_terminal() -> None:
@@ -75,6 +78,7 @@ def test_rules_list_keeps_every_column_off_a_terminal() -> None:
     assert code == 0
     header = out.splitlines()[0].split()
     assert header == ["rule", "family", "weight", "status", "examples", "title"]
+    assert not any(line.endswith(" ") for line in out.splitlines())
     assert "University with military links is a party" in out
 
 
