@@ -22,10 +22,18 @@ import ahocorasick_rs
 
 from screening.models.registry import Entity, Place
 from screening.signals.entities import EntityIndex
-from screening.signals.negation import is_cjk, word_char
 from screening.signals.text import normalise
 
 _HEBREW_PREFIXES = frozenset("והבלמשכ")
+
+
+def is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return 0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FFFF
+
+
+def word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 @dataclass(frozen=True)
