@@ -53,7 +53,11 @@ def screen(
     fail_on: str | None,
     out_text: str | None,
 ) -> None:
-    """Screen one or more case files and explain every finding.
+    """Screen one or more case files (or proposal documents) and explain every finding.
+
+    A PDF, Word, HTML, Markdown or text file is first turned into a draft case by intake
+    (`screening intake`); the report says that it screened an unreviewed draft and lists
+    what intake could not resolve.
 
     A case that cannot be read is reported on standard error (file:line:column: what is
     wrong) and the others are still screened; the exit code is then 2. Standard output holds
@@ -83,7 +87,10 @@ def screen(
     failed = False
     for path in cases:
         try:
-            screened.append(screener.screen_case_file(path, display_path(path)))
+            if path.suffix.lower() in DOCUMENT_SUFFIXES:
+                screened.append(_screen_document(screener, pack, path))
+            else:
+                screened.append(screener.screen_case_file(path, display_path(path)))
         except InputError as exc:
             report_problems(exc.problems)
             failed = True
@@ -106,6 +113,31 @@ def screen(
         raise SystemExit(EXIT_INPUT)
     if fail_on and any(BANDS.index(r.band) >= BANDS.index(fail_on) for r in results):
         raise SystemExit(EXIT_FAIL_ON)
+
+
+#: Files screened through intake: a proposal document becomes a draft case first.
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".docm", ".doc", ".html", ".htm", ".xhtml", ".md", ".txt")
+
+
+def _screen_document(screener: Any, pack: RulePack, path: Path) -> tuple[Case, Result]:
+    """Draft a case from the document and screen it; the result says it is an unreviewed
+    draft and lists what intake could not resolve."""
+    import hashlib
+
+    from screening.intake import draft_from_document
+
+    shown = display_path(path)
+    draft = draft_from_document(path, pack)
+    digest = hashlib.sha256(draft.yaml.encode("utf-8")).hexdigest()
+    result: Result = screener.screen(draft.case, case_digest=digest, case_path=shown)
+    pages = draft.document.pages
+    banner = (
+        f"screened a draft case drawn up automatically from {shown} ({pages} "
+        f"page{'s' if pages != 1 else ''}), not reviewed: check it with `screening intake "
+        f"{shown} -o case.yaml` and screen the edited file"
+    )
+    result.notices = [banner, *(f"intake: {n}" for n in draft.notes), *result.notices]
+    return draft.case, result
 
 
 def _write(path: Path, text: str) -> None:

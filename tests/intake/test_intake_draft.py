@@ -125,3 +125,31 @@ def test_cli_writes_drafts_and_reports_errors(tmp_path: Path) -> None:
     assert result.exit_code == 0 and one.read_text(encoding="utf-8").startswith("# yaml-language")
     screened = CliRunner().invoke(cli, ["screen", str(one), "--rules", str(REAL_PACK)])
     assert screened.exit_code in (0, 1), screened.output
+
+
+def test_screen_takes_a_pdf_and_says_it_screened_an_unreviewed_draft(tmp_path: Path) -> None:
+    pdf = write_pdf(tmp_path / "mou.pdf", [AGREEMENT])
+    got = CliRunner().invoke(
+        cli, ["screen", str(pdf), "--rules", str(REAL_PACK), "--format", "json"]
+    )
+    assert got.exit_code == 0, got.output
+    import json
+
+    result = json.loads(got.stdout)
+    assert result["notices"][0].startswith("screened a draft case drawn up automatically from")
+    assert "1 page)" in result["notices"][0]
+    assert any("Blue Harbor" in n for n in result["notices"][1:])  # unresolved, listed
+    assert {"ports-and-logistics"} <= {f["rule_id"] for f in result["findings"]}
+    text = CliRunner().invoke(cli, ["screen", str(pdf), "--rules", str(REAL_PACK)])
+    assert "not reviewed" in text.stdout
+
+
+def test_screen_refuses_a_scanned_pdf_in_one_line(tmp_path: Path) -> None:
+    pdf = write_drawing_pdf(tmp_path / "scan.pdf")
+    got = CliRunner().invoke(cli, ["screen", str(pdf), "--rules", str(REAL_PACK)])
+    assert got.exit_code == 2 and got.stdout == ""
+    assert (
+        "no text layer" in got.stderr
+        and "OCR it first" in got.stderr
+        and len(got.stderr.strip().splitlines()) == 1
+    )
