@@ -216,15 +216,36 @@ def _read_pdf(path: Path, data: bytes) -> tuple[list[Block], int, str | None]:
     return blocks, pages, title
 
 
+_SENTENCE_END = re.compile(r"[.!?:;。！？」”\"')\]]$")
+
+
 def _pdf_blocks(reader: object) -> Iterator[Block]:
+    """Each page's paragraphs; a paragraph a page break cuts (the page's last one runs to
+    a full line and ends without a sentence's end) is joined with the next page's first
+    and kept where it started, so a name broken by the page stays whole."""
     total = 0
+    carry: Block | None = None
     for number, page in enumerate(reader.pages, start=1):  # type: ignore[attr-defined]
         text = page.extract_text() or ""
         total += len(text)
-        for i, para in enumerate(_pdf_paragraphs(text), start=1):
-            yield Block(para, i, number)
+        paras = _pdf_paragraphs(text)
+        first = 1
+        if carry is not None and paras:
+            yield Block(carry.text + " " + paras[0], carry.paragraph, carry.page)
+            first = 2  # the page's first paragraph went with the previous page's last
+        elif carry is not None:
+            yield carry
+        carry = None
+        for i, para in enumerate(paras[first - 1 :], start=first):
+            block = Block(para, i, number)
+            if i == len(paras) and len(para) >= 60 and not _SENTENCE_END.search(para):
+                carry = block
+            else:
+                yield block
         if total > MAX_TEXT_CHARS:
-            return
+            break
+    if carry is not None:
+        yield carry
 
 
 _FINALS = "ךםןףץ"
@@ -243,13 +264,18 @@ def logical_order(line: str) -> str:
     return _LTR_RUN.sub(lambda m: m.group(0)[::-1], line[::-1])
 
 
+_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+
+
 def _pdf_paragraphs(text: str) -> list[str]:
     """A page's lines joined into paragraphs: a blank line, or a line ending a sentence
     followed by a shorter-than-full line, ends one; hyphenated line ends are joined."""
     paras: list[str] = []
     current: list[str] = []
     for raw in text.split("\n"):
-        line = logical_order(raw.strip())
+        # a justified line's extra spaces ('Israel  Innovation  Authority') go: names are
+        # matched with single spaces
+        line = _SPACES.sub(" ", logical_order(raw.strip()))
         if not line:
             if current:
                 paras.append(" ".join(current))

@@ -42,6 +42,33 @@ def test_pdf_pages_and_paragraphs(tmp_path: Path) -> None:
     assert "49%" in doc.blocks[0].text and "25 years" in doc.blocks[1].text
 
 
+def test_pdf_justified_lines_keep_names_whole(tmp_path: Path) -> None:
+    """fpdf2 justifies multi-line paragraphs; pypdf reads the stretched gaps as two or
+    more spaces, which would split 'Israel Innovation Authority' for the name search."""
+    long = (
+        "During the visit the Shanghai Science and Technology Commission and the Israel "
+        "Innovation Authority signed cooperation agreements on technological innovation "
+        "and agreed to meet again within the year to review the joint research programme."
+    )
+    doc = read_document(write_pdf(tmp_path / "j.pdf", [[long]]))
+    assert "  " not in doc.text
+    assert "Israel Innovation Authority" in doc.text
+
+
+def test_pdf_paragraph_cut_by_a_page_break_is_joined(tmp_path: Path) -> None:
+    first = (
+        "In 2014 an agreement to build the Southern Port in Ashdod was signed between "
+        "the Israel Ports Company and Pan Mediterranean"
+    )
+    pages = [[first], ["Engineering Company, a subsidiary of China Harbour.", "Next."]]
+    doc = read_document(write_pdf(tmp_path / "b.pdf", pages))
+    assert "Pan Mediterranean Engineering Company" in doc.blocks[0].text
+    assert [b.where for b in doc.blocks] == ["p. 1 ¶ 1", "p. 2 ¶ 2"]
+    # a page that ends a sentence is not joined
+    doc = read_document(write_pdf(tmp_path / "c.pdf", [PARAS[:1], PARAS[1:]]))
+    assert len(doc.blocks) == 2
+
+
 @pytest.mark.skipif(unicode_font() is None, reason="no DejaVu font on this machine")
 def test_pdf_hebrew(tmp_path: Path) -> None:
     doc = read_document(write_pdf(tmp_path / "he.pdf", [["הסכם בין עיריית אשדוד לבין החברה"]]))
