@@ -6,7 +6,15 @@ places, sectors and stake percentages are what a reader found. Intake's draft of
 document is compared with their union:
 
 - parties: a case party counts by its registry entity when the project's matching links it,
-  else by its normalised name; recall is over all of them and over the registry-linked ones;
+  else by its normalised name; recall is over all of them, over those the document names
+  (*named*: the case party's name, an alias or its registry entity's name or an alias
+  appears in the seed's text, words compared as normalised names compare them; a case
+  citing several seeds lists parties named in only one of them, and placeholders such as
+  'Israeli AI startups (not named in the seed)'), and over the registry-linked ones;
+- a drafted party not in the registry is matched to the case parties with the project's
+  name matching (`NameIndex`: exact, normalised, then fuzzy at the pack's entity score), so
+  'Ministry of Economy and Industry of Israel' finds 'Israel Ministry of Economy and
+  Industry';
 - spurious: drafted parties that no case citing the document names;
 - places: gazetteer places of the cases' sites; sectors: the targets' sectors; percentages:
   stake and owner percentages;
@@ -27,9 +35,10 @@ from screening.checks import load_rule_pack
 from screening.intake import Draft, Extractor, draft_from_document
 from screening.loading.case import load_case
 from screening.models.case import Case
+from screening.models.registry import Entity, Place
 from screening.signals.entities import EntityIndex
 from screening.signals.names import NameIndex
-from screening.signals.normalise import normalise_name
+from screening.signals.normalise import name_words, normalise_name
 from tests.intake.docs import write_docx, write_html, write_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,15 +82,18 @@ def main() -> int:
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     speed: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     print(
-        f"{'seed':<26}{'format':<6}{'parties':>12}{'linked':>10}{'spurious':>10}"
+        f"{'seed':<26}{'format':<6}{'parties':>12}{'named':>10}{'linked':>10}{'spurious':>10}"
         f"{'places':>9}{'sectors':>9}{'stakes':>8}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         for seed in sorted(SEEDS.glob("*.txt")):
             if seed.name not in cases:
                 continue
-            expected = _expected(cases[seed.name], index, places, min_score)
-            paras = _paragraphs(seed.read_text(encoding="utf-8"))
+            text = seed.read_text(encoding="utf-8")
+            expected, matcher = _expected(
+                cases[seed.name], index, pack.entities, places, min_score, text
+            )
+            paras = _paragraphs(text)
             for fmt in ("pdf", "docx", "html"):
                 path = Path(tmp) / f"{seed.stem}.{fmt}"
                 if fmt == "pdf":
@@ -94,7 +106,7 @@ def main() -> int:
                 draft = draft_from_document(path, pack, extractor=extractor)
                 speed[fmt][0] += time.perf_counter() - started
                 speed[fmt][1] += draft.document.pages
-                row = _compare(draft, expected)
+                row = _compare(draft, expected, matcher, min_score)
                 for key, (hit, of) in row.items():
                     totals[f"{fmt}:{key}"][0] += hit
                     totals[f"{fmt}:{key}"][1] += of
@@ -104,6 +116,7 @@ def main() -> int:
                         f"{row[k][0]:>{w - 4}}/{row[k][1]:<3}"
                         for k, w in (
                             ("parties", 12),
+                            ("named", 10),
                             ("linked", 10),
                             ("spurious", 10),
                             ("places", 9),
@@ -115,7 +128,7 @@ def main() -> int:
     print()
     for fmt in ("pdf", "docx", "html"):
         figures = []
-        for key in ("parties", "linked", "spurious", "places", "sectors", "stakes"):
+        for key in ("parties", "named", "linked", "spurious", "places", "sectors", "stakes"):
             hit, of = totals[f"{fmt}:{key}"]
             figures.append(f"{key} {100 * hit / of:.0f}% ({hit}/{of})" if of else f"{key} -")
         seconds, pages = speed[fmt]
@@ -130,53 +143,102 @@ def _key(name: str) -> str:
     return normalise_name(name)
 
 
+def _named_in(text_words: str, forms: list[str]) -> bool:
+    """Whether one of `forms` appears in the text, word for word as names compare (case,
+    punctuation and '&' aside)."""
+    for form in forms:
+        words = name_words(form)
+        if words and f" {' '.join(words)} " in text_words:
+            return True
+    return False
+
+
 def _expected(
-    cases: list[Case], index: EntityIndex, places: NameIndex[object], min_score: float
-) -> dict[str, set[str] | set[float]]:
+    cases: list[Case],
+    index: EntityIndex,
+    entities: dict[str, Entity],
+    places: NameIndex[Place],
+    min_score: float,
+    text: str,
+) -> tuple[dict[str, set[str] | set[float]], NameIndex[str]]:
+    """What the cases list, and a name index of their parties (all names and aliases,
+    the registry entity's too) giving each party's key."""
     parties: set[str] = set()
+    named: set[str] = set()
     linked: set[str] = set()
     place_ids: set[str] = set()
     sectors: set[str] = set()
     stakes: set[float] = set()
+    names: dict[str, list[str]] = defaultdict(list)
+    text_words = f" {' '.join(name_words(text))} "
     for case in cases:
         for party in case.parties:
+            forms = [party.name, *party.aliases]
             match = index.match_party(party, min_score)
             if match.evidence is not None:
-                parties.add(match.evidence.entity_id)
-                linked.add(match.evidence.entity_id)
+                key = match.evidence.entity_id
+                entity = entities[key]
+                forms += [entity.name, *entity.aliases]
+                linked.add(key)
             else:
-                parties.add(_key(party.name))
+                key = _key(party.name)
+            parties.add(key)
+            names[key] += forms
+            if _named_in(text_words, forms):
+                named.add(key)
             stakes.update(o.percent for o in party.owners)
         for site in case.sites:
             hit = places.lookup(site.place, None) if site.place else None
             if hit is not None:
-                place_ids.add(hit.item.id)  # type: ignore[attr-defined]
+                place_ids.add(hit.item.id)
         if case.target:
             sectors.update(case.target.sectors)
         if case.transaction and case.transaction.stake_percent is not None:
             stakes.add(case.transaction.stake_percent)
-    return {
+    expected: dict[str, set[str] | set[float]] = {
         "parties": parties,
+        "named": named,
         "linked": linked,
         "places": place_ids,
         "sectors": sectors,
         "stakes": stakes,
     }
+    return expected, NameIndex((key, forms) for key, forms in names.items())
+
+
+def _found_key(
+    name: str, aliases: list[str], matcher: NameIndex[str], min_score: float
+) -> str | None:
+    """The case party a drafted name (or one of its aliases) denotes, by the project's
+    name matching; None when it denotes none."""
+    for form in (name, *aliases):
+        hit = matcher.lookup(form, min_score)
+        if hit is not None:
+            return hit.item
+    return None
 
 
 def _compare(
-    draft: Draft, expected: dict[str, set[str] | set[float]]
+    draft: Draft,
+    expected: dict[str, set[str] | set[float]],
+    matcher: NameIndex[str],
+    min_score: float,
 ) -> dict[str, tuple[int, int]]:
     found_parties = set()
     for p in draft.case.parties:
         is_registry = p.id in expected["linked"] or (p.notes or "").startswith("registry entity")
-        found_parties.add(p.id if is_registry else _key(p.name))
+        if is_registry:
+            found_parties.add(p.id)
+        else:
+            key = _found_key(p.name, list(p.aliases), matcher, min_score)
+            found_parties.add(key if key is not None else _key(p.name))
     found_places = {place.id for place, _ in draft.findings.places}
     found_sectors = set(draft.case.target.sectors) if draft.case.target else set()
     found_stakes = {f.value for f in draft.findings.percentages}
     exp_parties = expected["parties"]
     return {
         "parties": (len(exp_parties & found_parties), len(exp_parties)),
+        "named": (len(expected["named"] & found_parties), len(expected["named"])),
         "linked": (len(expected["linked"] & found_parties), len(expected["linked"])),
         "spurious": (len(found_parties - exp_parties), len(found_parties)),
         "places": (len(expected["places"] & found_places), len(expected["places"])),
