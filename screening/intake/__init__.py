@@ -41,6 +41,11 @@ class Draft:
         """The notes about parties the registry does not know."""
         return [n for n in self.notes if "unresolved" in n]
 
+    @property
+    def mentions(self) -> list[str]:
+        """The notes about names the document mentions only in passing (not parties)."""
+        return [n for n in self.notes if n.startswith("mentioned, not drafted as a party")]
+
 
 def draft_from_document(
     path: Path,

@@ -65,6 +65,7 @@ class Builder:
         data["jurisdiction"] = self._jurisdiction()
         data["status"] = "proposed"
         parties = self._parties()
+        self._mentions()
         if parties:
             data["parties"] = parties
         target = self._target(parties)
@@ -149,6 +150,8 @@ class Builder:
         ident = slug(p.name, f"org-{n + 1}")
         while ident in ids:
             ident = f"{ident}-{n + 1}"
+        if p.kind is not None:
+            return self._patterned(p, ident, roles)
         nearest = f"; nearest registry name {p.nearest}" if p.nearest else ""
         self.notes.append(
             f"party '{p.name}' ({p.evidence.where}): unresolved: not in the "
@@ -163,6 +166,35 @@ class Builder:
             "notes": f"unresolved: not in the registry{nearest}; country "
             "not stated (ZZ); kind from its legal form",
         }
+
+    def _patterned(self, p: PartyFound, ident: str, roles: list[str]) -> dict[str, Any]:
+        """A person or public body found by pattern: its kind and, for a body, the level
+        its words state; the country is left unknown (ZZ) as for any unresolved party."""
+        what = "person" if p.kind == "person" else f"public body ({p.kind})"
+        title = f", {p.title}" if p.title else ""
+        self.notes.append(
+            f"party '{p.name}' ({p.evidence.where}): unresolved: {what}{title}, found by "
+            "pattern, not in the registry; country unknown (ZZ)"
+        )
+        entry: dict[str, Any] = {"id": ident, "name": p.name}
+        if p.aliases:
+            entry["aliases"] = p.aliases[:5]
+        entry |= {"country": UNKNOWN_COUNTRY, "kind": p.kind, "roles": roles}
+        if p.level:
+            entry["government_level"] = p.level
+        entry["notes"] = (
+            f"unresolved: {what}{title} found by pattern, not in the registry; country not "
+            f"stated (ZZ); {p.mentions} mention(s)"
+        )
+        return entry
+
+    def _mentions(self) -> None:
+        for m in self.f.mentions:
+            what = m.entity.id if m.entity is not None else (m.kind or "legal-form name")
+            self.notes.append(
+                f"mentioned, not drafted as a party: '{m.name}' ({what}; {m.evidence.where}, "
+                f"{m.mentions} mention(s)): no role cue and no sentence about the deal names it"
+            )
 
     def _target(self, parties: list[dict[str, Any]]) -> dict[str, Any] | None:
         f = self.f

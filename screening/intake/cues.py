@@ -261,3 +261,33 @@ def roles_at(text: str, start: int, end: int) -> Iterator[Cue]:
         m = pattern.search(before)
         if m:
             yield Cue(role, start - len(before) + m.start(), start - len(before) + m.end())
+
+
+#: Words that make a sentence about the deal itself: an act of agreeing, signing, building,
+#: financing or leading a delegation ('… signed the framework agreement', '… led a
+#: delegation'), as against background ('… said', '… is an expert on').
+DEAL_ACTS = _rx(
+    r"sign(?:s|ed|ing)?|agreements?|memorand(?:um|a|ums)\s+of\s+understanding|MOU|MoU|"
+    r"concessions?|tenders?|contracts?|twin(?:ning|ned)?|sister[- ]cit(?:y|ies)|delegations?|"
+    r"led|framework|acquir(?:e|es|ed|ing)|acquisitions?|invest(?:s|ed|ing|ments?)?|loans?|"
+    r"financ(?:e|es|ed|ing)|joint\s+venture|bid|tendered|construct(?:s|ed|ion)?|operat(?:es|ed|or)"
+)
+#: ... and in Chinese and Hebrew, where words are not bounded as in Latin script.
+DEAL_ACTS_CJK_HE = re.compile(r"签署|签约|协议|合同|谅解备忘录|投资|הסכם|חתמו|חתם|מזכר הבנות")
+
+
+def sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around [start, end): from after the last '.', ';', '!', '?' or blank
+    line before it to the next one after it."""
+    left = max(text.rfind(ch, 0, start) for ch in (". ", "; ", "! ", "? ", "\n\n", "。"))
+    rights = [
+        i for i in (text.find(ch, end) for ch in (". ", "; ", "! ", "? ", "\n\n", "。")) if i >= 0
+    ]
+    return (left + 1 if left >= 0 else 0), (min(rights) + 1 if rights else len(text))
+
+
+def deal_act_at(text: str, start: int, end: int) -> Cue | None:
+    """The first deal act in the sentence naming [start, end), if any."""
+    s, e = sentence_at(text, start, end)
+    m = DEAL_ACTS.search(text, s, e) or DEAL_ACTS_CJK_HE.search(text, s, e)
+    return Cue("deal", m.start(), m.end()) if m else None

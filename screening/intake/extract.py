@@ -8,15 +8,25 @@ Nothing is filled in that the text does not say; `build` turns the findings into
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from screening.intake import cues, figures
-from screening.intake.names import NameFinder, NameHit, OrgName, resolve_legal_names
+from screening.intake.names import (
+    NameFinder,
+    NameHit,
+    OrgName,
+    PatternName,
+    people,
+    public_bodies,
+    resolve_legal_names,
+)
 from screening.intake.read import DocumentText
 from screening.loading.rulepack import RulePack
 from screening.models.registry import Entity, Place
 from screening.signals.entities import EntityIndex
+from screening.signals.normalise import normalise_name
 from screening.signals.text import PhraseIndex
 
 #: Phrase sets of the pack whose hits name technologies (rules/phrases/technology.yaml).
@@ -108,6 +118,10 @@ class PartyFound:
     aliases: list[str] = field(default_factory=list)
     nearest: str | None = None
     mentions: int = 1
+    kind: str | None = None  # for a name found by pattern: person, ministry, ...
+    level: str | None = None  # government level its words state
+    title: str | None = None  # a person's title as written
+    deal: Evidence | None = None  # a sentence naming it tells of the deal (see `split`)
 
 
 @dataclass
@@ -125,6 +139,8 @@ class Findings:
     kind: Found | None
     transaction_type: Found | None
     notes: list[str]
+    #: Named only in passing: no role cue and no sentence about the deal (see `split`).
+    mentions: list[PartyFound] = field(default_factory=list)
 
 
 class Locator:
@@ -157,8 +173,13 @@ class Locator:
 class Extractor:
     """The pack's registries, gazetteer and phrases, compiled once for many documents."""
 
-    def __init__(self, pack: RulePack) -> None:
+    def __init__(self, pack: RulePack, *, registry_mentions: bool = False) -> None:
+        """`registry_mentions`: registry entities and legal-form names named only in
+        passing are mentions too. Off by default: screening reads registry entities from
+        the parties, and the split costs a third of them on the seed documents
+        (bench/README.md); people and bodies found by pattern are always split."""
         self.pack = pack
+        self.registry_mentions = registry_mentions
         self.names = NameFinder(pack.entities.values(), pack.places)
         self.entity_index = EntityIndex(pack.entities.values())
         self.min_score = float(pack.matching.entity_min_score)
@@ -171,7 +192,15 @@ class Extractor:
         at = Locator(doc, text)
         hits, notes = self.names.find(text)
         fuzzy, unresolved = resolve_legal_names(text, hits, self.entity_index, self.min_score)
-        parties = _parties(text, at, [h for h in hits if h.kind == "entity"] + fuzzy, unresolved)
+        entity_hits = [h for h in hits if h.kind == "entity"] + fuzzy
+        taken = [(h.start, h.end) for h in entity_hits] + [(o.start, o.end) for o in unresolved]
+        patterned = [
+            n
+            for n in [*public_bodies(text), *people(text)]
+            if not any(s < n.end and n.start < e for s, e in taken)
+        ]
+        found = _parties(text, at, entity_hits, unresolved) + _patterned(text, at, patterned)
+        parties, mentions = split(found, registry_mentions=self.registry_mentions)
         places: dict[str, tuple[Place, Evidence]] = {}
         for h in hits:
             if h.kind == "place" and isinstance(h.item, Place):
@@ -212,6 +241,7 @@ class Extractor:
                 Found(ttype.value, at.evidence(ttype.start, ttype.end, 0.6)) if ttype else None
             ),
             notes=notes,
+            mentions=mentions,
         )
 
     def _technologies(self, text: str, at: Locator) -> list[Found]:
@@ -271,3 +301,73 @@ def _parties(
 def _add_roles(party: PartyFound, text: str, at: Locator, start: int, end: int) -> None:
     for cue in cues.roles_at(text, start, end):
         party.roles.setdefault(cue.value, at.evidence(cue.start, cue.end, 0.6))
+    if party.deal is None:
+        act = cues.deal_act_at(text, start, end)
+        if act is not None:
+            party.deal = at.evidence(
+                start, end, 0.5, f"named where the text says '{act_word(text, act)}'"
+            )
+
+
+def act_word(text: str, cue: cues.Cue) -> str:
+    return text[cue.start : cue.end]
+
+
+_COUNTRY_TAIL = re.compile(
+    r"\s+of\s+(?:the\s+)?(?:State\s+of\s+Israel|People['’]s\s+Republic\s+of\s+China|Israel|China)$"
+)
+
+
+def _patterned(text: str, at: Locator, names: list[PatternName]) -> list[PartyFound]:
+    """Public bodies and people found by pattern, one party per name (a body named with and
+    without 'of Israel' is one; the longer form is its name)."""
+    by_key: dict[str, PartyFound] = {}
+    for n in sorted(names, key=lambda n: n.start):
+        key = normalise_name(_COUNTRY_TAIL.sub("", n.name))
+        party = by_key.get(key)
+        if party is None:
+            what = n.kind if n.kind != "person" else f"person ({n.title or 'named acting'})"
+            party = PartyFound(
+                None,
+                n.name,
+                at.evidence(n.start, n.end, 0.55, f"{what} by pattern; not in the registry"),
+                kind=n.kind,
+                level=n.level,
+                title=n.title,
+            )
+            by_key[key] = party
+        else:
+            party.mentions += 1
+            if len(n.name) > len(party.name):
+                party.aliases.append(party.name)
+                party.name = n.name
+            elif n.name != party.name and n.name not in party.aliases:
+                party.aliases.append(n.name)
+            party.level = party.level or n.level
+            party.title = party.title or n.title
+        _add_roles(party, text, at, n.start, n.end)
+    return list(by_key.values())
+
+
+def split(
+    found: list[PartyFound], *, registry_mentions: bool = False
+) -> tuple[list[PartyFound], list[PartyFound]]:
+    """Parties to the deal, and names mentioned in passing.
+
+    A name is a party when a role cue stands at it ('signed by X', 'X will acquire') or a
+    sentence naming it tells of the deal (signing, an agreement, a concession, a tender,
+    twinning, a delegation, financing, building). Otherwise it is a mention: the draft
+    lists it in its notes, not among the parties. With `registry_mentions` False, every
+    registry entity and legal-form name stays a party (the rule then applies only to the
+    people and public bodies found by pattern).
+    """
+    parties: list[PartyFound] = []
+    mentions: list[PartyFound] = []
+    for p in found:
+        by_pattern = p.kind is not None
+        acts = bool(p.roles) or p.deal is not None
+        if acts or not (by_pattern or registry_mentions):
+            parties.append(p)
+        else:
+            mentions.append(p)
+    return parties, mentions
