@@ -120,7 +120,7 @@ def main() -> int:
                     for key, (hit, of) in row.items():
                         totals[f"{setting}:{fmt}:{key}"][0] += hit
                         totals[f"{setting}:{fmt}:{key}"][1] += of
-                    if setting != "split":
+                    if setting != "all":  # rows: intake as it runs by default
                         continue
                     print(
                         f"{seed.stem[:24]:<26}{fmt:<6}"
