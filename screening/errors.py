@@ -114,6 +114,15 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def quoted(text: str, limit: int = 60) -> str:
+    """Text in quotes for a one-line message: as written when printable and short, else
+    escaped (a newline as \\n) and cut to `limit` characters."""
+    if text.isprintable() and len(text) <= limit:
+        return f"'{text}'"
+    cut = text if len(text) <= limit else text[:limit]
+    return repr(cut) + ("..." if len(text) > limit else "")
+
+
 def printable(text: str) -> str:
     """Text safe to write anywhere: a file name that is not UTF-8 keeps its bytes as escapes."""
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

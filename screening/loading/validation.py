@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from screening.conditions.tree import CONDITION_KEYS
-from screening.errors import InputError, Location, Problem
+from screening.errors import InputError, Location, Problem, quoted
 from screening.loading.yamlio import YamlDocument, YamlPath
 from screening.models.target import ECCN_PATTERN, EU_DUAL_USE_PATTERN
 
@@ -100,7 +100,12 @@ def dotted_path(loc: YamlPath) -> str:
     """`('parties', 0, 'kind')` as a reader writes it: `parties[0].kind`."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not part.isprintable() or len(part) > 60:
+            text += f"[{quoted(part)}]"  # a key no one would type: escaped, on one line
+        else:
+            text += f".{part}" if text else part
     return text
 
 
@@ -115,7 +120,7 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: YamlPath) -> str:
         if close:
             hint = f" (did you mean '{close[0]}'?)"
         expected = f"; expected one of {', '.join(allowed)}" if allowed else ""
-        return f"unknown key '{key}'{expected}{hint}"
+        return f"unknown key {quoted(key)}{expected}{hint}"
     if kind == "missing":
         return "required key is missing"
     msg = err["msg"]

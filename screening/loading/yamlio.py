@@ -1,10 +1,10 @@
-"""YAML reading with PyYAML's C loader that keeps a line and column for every node.
+"""YAML reading with PyYAML's C parser that keeps a line and column for every node.
 
 `yaml.load` forgets where values came from and silently keeps the last of two duplicate
-keys. Here the C composer builds the node graph (fast), and a small constructor turns it
-into plain Python data while recording each node's position under its path, so later
-stages (pydantic validation, rule compilation) can point at the exact line. Duplicate keys,
-oversized files and alias bombs are reported as problems, never as tracebacks.
+keys. Here the C parser's events are turned into plain Python data in one iterative pass
+(`yamlbuild`) that records each value's position under its path, so later stages (pydantic
+validation, rule compilation) can point at the exact line. Duplicate keys, oversized files,
+deep nesting, alias bombs and bad tags are reported as located problems, never as tracebacks.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 
 from screening.errors import InputError, Location, Problem, Problems, display_path
+from screening.loading.yamlbuild import EventBuilder, Limits, Refused, next_event
+from screening.loading.yamlbuild import YamlPath as YamlPath
 
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -25,11 +27,16 @@ except AttributeError:  # pragma: no cover - libyaml missing; still correct, onl
 
 #: Largest YAML file read, in bytes. Case files with full agreement texts stay far below it.
 MAX_FILE_BYTES = 8 * 1024 * 1024
-#: Most nodes one file may expand to (guards against alias "billion laughs" expansion).
+#: Deepest nesting of mappings and lists; the file's top mapping is level 1. Rule conditions
+#: and ownership chains stay far below it; later recursive stages stay within Python's stack.
+MAX_DEPTH = 100
+#: Most nodes aliases may add to a file when expanded: a "billion laughs" is refused at the
+#: alias that passes it, before any value is copied. The bundled files use no aliases at all.
+MAX_ALIAS_NODES = 100_000
+#: Most characters of text aliases may add (a long text aliased many times over).
+MAX_ALIAS_CHARS = MAX_FILE_BYTES
+#: Most nodes one file may hold, aliases expanded.
 MAX_NODES = 2_000_000
-
-YamlPath = tuple[str | int, ...]
-_STR_TAG = "tag:yaml.org,2002:str"
 
 
 @dataclass
@@ -58,96 +65,40 @@ class YamlDocument:
             probe = probe[:-1]
 
 
-class _Builder:
-    """Turns composed nodes into Python data, recording marks and duplicate keys."""
-
-    def __init__(self, loader: yaml.SafeLoader, doc: YamlDocument, problems: Problems) -> None:
-        self.loader = loader
-        self.doc = doc
-        self.problems = problems
-        self.count = 0
-
-    def build(self, node: yaml.Node, path: YamlPath) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise _TooLarge
-        self.doc.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        if node.tag == _STR_TAG:
-            return node.value  # most nodes: skip the generic constructor
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except (ValueError, TypeError, OverflowError, yaml.YAMLError) as exc:
-            what = node.tag.rsplit(":", 1)[-1]
-            self._error(
-                node,
-                f"'{node.value}' is not a valid {what} ({exc}); quote it if it is text",
-                "yaml",
-            )
-            return node.value
-
-    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        first_seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self._error(
-                    key_node, "merge keys ('<<') are not supported; write the keys out", "yaml"
-                )
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._error(key_node, "a mapping key must be a plain string", "yaml")
-                continue
-            key = str(key_node.value)  # keys are names: 'on', 'no' or '2021-02-30' stay text
-            line = key_node.start_mark.line + 1
-            if key in first_seen:
-                self._error(
-                    key_node, f"duplicate key '{key}' (first at line {first_seen[key]})", "yaml"
-                )
-                continue
-            first_seen[key] = line
-            child = (*path, key)
-            self.doc.key_marks[child] = (line, key_node.start_mark.column + 1)
-            result[key] = self.build(value_node, child)
-        return result
-
-    def _error(self, node: yaml.Node, message: str, code: str) -> None:
-        mark = node.start_mark
-        self.problems.error(Location(self.doc.path, mark.line + 1, mark.column + 1), message, code)
-
-
-class _TooLarge(Exception):
-    pass
-
-
 def parse_yaml(text: str, path: str) -> tuple[YamlDocument, list[Problem]]:
     """Parse YAML text; return the document and its problems (an empty file gives `None`)."""
     doc = YamlDocument(path=path, data=None)
     problems = Problems()
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        if node is not None:
-            doc.data = _Builder(loader, doc, problems).build(node, ())
+        next_event(loader)  # stream start
+        if loader.check_event(yaml.DocumentStartEvent):
+            next_event(loader)
+            limits = Limits(MAX_DEPTH, MAX_ALIAS_NODES, MAX_ALIAS_CHARS, MAX_NODES)
+            builder = EventBuilder(loader, path, problems, limits, doc.value_marks, doc.key_marks)
+            doc.data = builder.document()
+            next_event(loader)  # document end
+            if not loader.check_event(yaml.StreamEndEvent):
+                mark = next_event(loader).start_mark
+                problems.error(
+                    Location(path, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1),
+                    "a second document ('---'); expected one document per file",
+                    "yaml",
+                )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        what = exc.problem or "malformed YAML"
+        what = f"malformed YAML: {exc.problem or 'unreadable'}"
         if exc.context:
             what = f"{what} ({exc.context})"
-        problems.error(Location(path, line, col), f"malformed YAML: {what}", "yaml")
+        if "maximum nesting depth" in str(exc.problem):  # libyaml stops at 1000 levels
+            what = f"nesting too deep (at least 1000 > {MAX_DEPTH} levels)"
+        problems.error(Location(path, line, col), what, "yaml")
     except yaml.YAMLError as exc:
-        problems.error(Location(path, 1, 1), f"malformed YAML: {exc}", "yaml")
-    except _TooLarge:
-        problems.error(
-            Location(path, 1, 1),
-            f"document expands to more than {MAX_NODES:,} nodes (alias expansion?); "
-            "expected a plain YAML file",
-            "yaml-size",
-        )
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        problems.error(Location(path, 1, 1), f"malformed YAML: {first}", "yaml")
+    except Refused as exc:
+        problems.add(exc.problem)
     finally:
         loader.dispose()
     return doc, problems.items
