@@ -12,8 +12,10 @@ that was looked in.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,10 +45,11 @@ class ExampleResult:
 
     @property
     def label(self) -> str:
+        case = self.example.case
+        if isinstance(case, str) and (len(case) > 60 or not case.isprintable()):
+            case = _shorten(case)  # a path too long or unprintable to show as written
         what = self.example.note or (
-            self.example.case
-            if isinstance(self.example.case, str)
-            else f"inline case {self.index + 1}"
+            case if isinstance(case, str) else f"inline case {self.index + 1}"
         )
         return f"{self.rule_id}[{self.index}] {self.example.expect}: {what}"
 
@@ -73,6 +76,8 @@ def example_case_file(rule_path: Path, case: str) -> tuple[Path | None, list[Pat
     `cases` folder (the bundled `../../cases/x.yaml`), the same file among the bundled cases.
     """
     tried = [rule_path.parent / case]
+    if unusable_case_path(case, tried[0]) is not None:
+        return None, tried
     parts = Path(case).parts
     root = _pack_root(rule_path)
     outside = root is not None and root.resolve() not in tried[0].resolve().parents
@@ -81,13 +86,66 @@ def example_case_file(rule_path: Path, case: str) -> tuple[Path | None, list[Pat
     if outside and bundled is not None and folders:
         tried.append(bundled.joinpath(*parts[folders[-1] + 1 :]))
     tried = list(dict.fromkeys(tried))
-    found = next((p for p in tried if p.is_file()), None)
+    found = next((p for p in tried if _is_file(p)), None)
     return found, tried
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # the system refuses the path: it names no file that can be read
+        return False
+
+
 def missing_example_case(case: str, tried: list[Path]) -> str:
+    unusable = unusable_case_path(case, tried[0]) if tried else None
+    if unusable is not None:
+        return unusable
     where = " or ".join(display_path(p.resolve()) for p in tried)
     return f"example case file '{case}' not found (looked for {where})"
+
+
+def unusable_case_path(case: str, path: Path) -> str | None:
+    """Why `case` (at `path`) cannot name a file on this system at all, or None."""
+    try:
+        path.stat()
+    except ValueError:  # a NUL character, or one the file system cannot encode
+        return f"example case path {_shorten(case)} cannot name a file; expected a file path"
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            return None
+        name_max, path_max = _name_limits(path)
+        longest = max(len(os.fsencode(part)) for part in path.parts)
+        total = len(os.fsencode(path.absolute()))
+        if longest > name_max:
+            too_long = f"a name of {longest:,} bytes > {name_max:,}"
+        else:
+            too_long = f"{total:,} bytes from the root > {path_max:,}"
+        return f"example case path {_shorten(case)} is too long for the file system ({too_long})"
+    return None
+
+
+def _shorten(text: str) -> str:
+    return repr(text) if len(text) <= 60 else f"{text[:50]!r}... ({len(text):,} characters)"
+
+
+def _name_limits(path: Path) -> tuple[int, int]:
+    """The longest file name and path the file system holding `path` takes (255, 4096)."""
+    folder = next((p for p in path.parents if _is_dir(p)), Path("/"))
+    limits = []
+    for name, default in (("PC_NAME_MAX", 255), ("PC_PATH_MAX", 4096)):
+        try:
+            limits.append(os.pathconf(folder, name))
+        except (OSError, ValueError):
+            limits.append(default)
+    return limits[0], limits[1]
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def example_case(lr: LoadedRule, index: int, pack: RulePack) -> tuple[Case, str]:

@@ -108,7 +108,8 @@ def registry_locations(pack: RulePack) -> dict[tuple[str, str], Location]:
     for doc in pack.docs.values():
         data = doc.data if isinstance(doc.data, dict) else {}
         for key, label in (("facilities", "facility"), ("entities", "entity"), ("places", "place")):
-            for i, item in enumerate(data.get(key) or []):
+            items = data.get(key)
+            for i, item in enumerate(items if isinstance(items, list) else []):
                 if isinstance(item, dict) and "id" in item:
                     out[(label, str(item["id"]))] = doc.location((key, i, "id"))
                     listed = item.get("lists") if key == "entities" else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 from screening.checks.rules import rule_problem
 from screening.conditions.base import expected
@@ -26,11 +27,11 @@ def check_phrases(pack: RulePack) -> list[Problem]:
     }
     for doc in pack.docs.values():
         data = doc.data if isinstance(doc.data, dict) else {}
-        for i, item in enumerate(data.get("phrase_sets") or []):
+        for i, item in enumerate(_items(data, "phrase_sets")):
             if not isinstance(item, dict):
                 continue
             seen: dict[str, int] = {}
-            for j, phrase in enumerate(item.get("phrases") or []):
+            for j, phrase in enumerate(_items(item, "phrases")):
                 norm = " ".join(normalise(str(phrase))[0].split())
                 loc = doc.location(("phrase_sets", i, "phrases", j))
                 if not norm:
@@ -47,7 +48,7 @@ def check_phrases(pack: RulePack) -> list[Problem]:
                     )
                 else:
                     seen[norm] = j
-            if item.get("id") not in used:
+            if isinstance(item.get("id"), str) and item["id"] not in used:
                 out.append(
                     Problem(
                         doc.location(("phrase_sets", i, "id")),
@@ -57,6 +58,12 @@ def check_phrases(pack: RulePack) -> list[Problem]:
                     )
                 )
     return out
+
+
+def _items(data: dict[str, Any], key: str) -> list[Any]:
+    """The list under `key`; nothing when it is not a list (the schema check reports that)."""
+    value = data.get(key)
+    return value if isinstance(value, list) else []
 
 
 def check_references(pack: RulePack, sources: Path) -> list[Problem]:
