@@ -88,8 +88,10 @@ def make_case(i: int, rng: random.Random, pack: RulePack) -> dict[str, Any]:
             ]
         parties.append(party)
     sites = []
+    placed = [f for f in pack.facilities if f.location is not None]  # some have no position
     for k in range(rng.randint(1, 3)):
-        fac = rng.choice(pack.facilities)
+        fac = rng.choice(placed)
+        assert fac.location is not None
         lat = fac.location.lat + rng.uniform(-0.2, 0.2)
         lon = fac.location.lon + rng.uniform(-0.2, 0.2)
         sites.append(
