@@ -4,8 +4,10 @@ A case summary made of one phrase repeated N times is one long sentence holding 
 the worst case for per-hit sentence work. For each text shape below, this times
 `PhraseIndex.search` (the bundled pack's phrase sets) at 1k, 10k, 100k and 300k
 repetitions and prints the time per 1,000 repetitions, which stays flat when work is linear.
-`--screen` also times `screening screen` end to end on a generated case file (a 300k
-summary is 4.2 MB; the loader accepts case files up to 8 MB).
+`--screen` also times `screening screen` end to end on generated case files: the text as
+the case summary (a 300k summary is 4.2 MB; the loader accepts case files up to 8 MB; no
+bundled rule reads the summary by default), then as one document of the largest size
+allowed (2,000,000 characters), which `bri-framing` reads, so its evidence is reported.
 
 Shapes:
   plain     "Belt and Road " x N: one sentence, every hit counts (the reported stall)
@@ -32,6 +34,8 @@ from screening.loading.rulepack import read_rule_pack
 from screening.signals.text import PhraseIndex
 
 ROOT = Path(__file__).resolve().parent.parent
+#: A document's text is at most 2,000,000 characters (screening/models/case.py).
+DOCUMENT_CHARS = 2_000_000
 SHAPES = {
     "plain": "Belt and Road ",
     "negated": "not the Belt and Road ",
@@ -58,15 +62,17 @@ def bench_search(index: PhraseIndex, reps: list[int], shapes: list[str]) -> None
 
 def bench_screen(reps: list[int]) -> None:
     print("screen: `screening screen` on a generated case, wall time including start-up")
+    unit = SHAPES["plain"]
+    doc_reps = DOCUMENT_CHARS // len(unit)
+    runs: list[tuple[str, dict[str, object]]] = [
+        (f"summary, {n // 1000}k reps", {"summary": unit * n}) for n in reps
+    ]
+    document = {"id": "d", "title": "Readout", "kind": "press_release", "text": unit * doc_reps}
+    runs.append((f"document, {doc_reps // 1000}k reps", {"documents": [document]}))
     with tempfile.TemporaryDirectory() as tmp:
-        for n in reps:
-            path = Path(tmp) / f"bri-{n}.yaml"
-            case = {
-                "id": f"bri-{n}",
-                "title": "Repeated phrase",
-                "jurisdiction": "IL",
-                "summary": SHAPES["plain"] * n,
-            }
+        for i, (label, fields) in enumerate(runs):
+            path = Path(tmp) / f"case-{i}.yaml"
+            case = {"id": f"case-{i}", "title": "Repeated phrase", "jurisdiction": "IL", **fields}
             path.write_text(yaml.safe_dump(case, width=10**9), encoding="utf-8")
             size_mb = path.stat().st_size / 1e6
             start = time.perf_counter()
@@ -76,9 +82,10 @@ def bench_screen(reps: list[int]) -> None:
                 check=False,
             )
             took = time.perf_counter() - start
+            fired = "no rule fired" if b"No rule fired" in proc.stdout else "rules fired"
             print(
-                f"  {n // 1000:>4}k reps, {size_mb:5.2f} MB: {took:6.2f} s, "
-                f"exit {proc.returncode}, {len(proc.stdout) / 1024:.0f} KB of report"
+                f"  {label:<22} {size_mb:5.2f} MB: {took:6.2f} s, exit {proc.returncode}, "
+                f"{fired}, {len(proc.stdout) / 1024:.0f} KB of report"
             )
 
 
