@@ -11,9 +11,9 @@ from pathlib import Path
 
 from screening import __version__
 from screening.batch.inputs import expand, shown
-from screening.batch.runner import Outcome, file_digest, run
+from screening.batch.runner import ClusterOptions, Outcome, file_digest, run
 from screening.batch.sinks import Sink, open_sink
-from screening.errors import InputError, Problem, write_failure
+from screening.errors import InputError, Location, Problem, write_failure
 from screening.loading.case import MAX_CASE_BYTES
 from screening.loading.rulepack import RulePack
 from screening.models.result import Result
@@ -54,18 +54,26 @@ def run_batch(
     tick: Tick | None = None,
     on_total: Callable[[int], None] | None = None,
     report: Path | None = None,
+    cluster: ClusterOptions | None = None,
 ) -> BatchSummary:
     """Screen every case named by `args` into `out`; bad files become error records.
 
     With `report`, each case's HTML dossier is written into a folder beside it and the
-    overview page links to them.
+    overview page links to them. With `cluster`, cases are screened on a Dask cluster
+    (`cluster.py`) instead of `jobs` local processes; the output is the same.
     """
+    outcomes = _executor(cluster)
     summary = BatchSummary()
     meta = {
         "engine_version": __version__,
         "rules_digest": pack.digest,
         "rules_dir": str(pack.root),
-        "arguments": {"paths": args, "jobs": jobs, "out": str(out)},
+        "arguments": {"paths": args, "jobs": jobs, "out": str(out)}
+        | (
+            {}
+            if cluster is None
+            else {"executor": "dask", "scheduler": cluster.scheduler or "local cluster"}
+        ),
     }
     sink = open_sink(out, meta)
     try:
@@ -83,7 +91,7 @@ def run_batch(
         for _ in range(summary.skipped + summary.failed):
             if tick:
                 tick(None)
-        for outcome in run(todo, pack, jobs, dossiers=pages is not None):
+        for outcome in outcomes(todo, pack, jobs, pages is not None):
             if pages is not None:
                 pages.add(outcome)
             sink.write(outcome)
@@ -110,6 +118,22 @@ def run_batch(
             except OSError as exc:
                 raise write_failure(pages.report, "the report", exc) from None
     return summary
+
+
+def _executor(
+    cluster: ClusterOptions | None,
+) -> Callable[[list[str], RulePack, int, bool], Iterator[Outcome]]:
+    """The local process pool, or the Dask cluster (imported only then: an optional extra)."""
+    if cluster is None:
+        return lambda todo, pack, jobs, dossiers: run(todo, pack, jobs, dossiers=dossiers)
+    try:
+        from screening.batch.cluster import run_dask
+    except ImportError as exc:
+        message = (
+            f"Dask is not installed ({exc}); install the extra: pip install 'screening[cluster]'"
+        )
+        raise InputError([Problem(Location("--executor dask"), message, "usage")]) from None
+    return lambda todo, pack, _jobs, dossiers: run_dask(todo, pack, cluster, dossiers=dossiers)
 
 
 class ReportWriter:

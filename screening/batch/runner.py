@@ -14,12 +14,12 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from screening.batch.record import CaseRecord
-from screening.errors import InputError, Location, Problem, printable
+from screening.errors import InputError, Location, Problem, display_path, printable
 from screening.loading.rulepack import RulePack
 from screening.models.result import Result
 from screening.pipeline.screen import Screener
@@ -42,6 +42,15 @@ class Outcome:
     def result(self) -> Result | None:
         """The full result model, parsed back from the record (for backtests and tools)."""
         return None if self.record is None else Result.model_validate_json(self.record.result_json)
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    """`--executor dask` (screening/batch/cluster.py): the scheduler's address, or None for
+    a local cluster of `workers` processes."""
+
+    scheduler: str | None = None
+    workers: int = 2
 
 
 _WORKER: Screener | None = None
@@ -73,15 +82,31 @@ def _screen_one(path: str) -> Outcome:
     return screen_path(_WORKER, path, dossier=_DOSSIERS)
 
 
-def screen_path(screener: Screener, path: str, dossier: bool = False) -> Outcome:
-    """Screen one file (and render its HTML dossier if asked); failures become problems."""
+def screen_path(
+    screener: Screener, path: str, dossier: bool = False, source: str | None = None
+) -> Outcome:
+    """Screen one file (and render its HTML dossier if asked); failures become problems.
+
+    `source` is where to read the file when `path` (as shown) would not find it, e.g. its
+    absolute path on a Dask worker started in another folder; problems are still located
+    at `path`."""
     shown = printable(path)
+    file = Path(source if source is not None else path)
     try:
-        case, result = screener.screen_case_file(Path(path), shown)
+        case, result = screener.screen_case_file(file, shown)
         html = render_dossier(result, case, screener.pack) if dossier else None
         return Outcome(shown, record=CaseRecord.of(result, dossier_html=html))
     except InputError as exc:
-        return Outcome(shown, problems=tuple(exc.problems))
+        problems = tuple(exc.problems)
+        if source is not None:
+            read_as = display_path(file)
+            problems = tuple(
+                replace(p, location=replace(p.location, path=path))
+                if p.location.path == read_as
+                else p
+                for p in problems
+            )
+        return Outcome(shown, problems=problems)
     except Exception as exc:  # one bad file must never stop a batch
         message = f"internal error while screening: {type(exc).__name__}: {exc}"
         return Outcome(shown, problems=(Problem(Location(shown), message, "internal"),))

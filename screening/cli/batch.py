@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from screening.backtest import Backtest
 from screening.batch.inputs import expand, shown
 from screening.batch.job import run_batch
-from screening.batch.runner import Outcome, default_jobs, run
+from screening.batch.runner import ClusterOptions, Outcome, default_jobs, run
 from screening.cli.common import (
     EXIT_FAIL_ON,
     EXIT_INPUT,
@@ -50,12 +50,31 @@ jobs_option = click.option(
     default=None,
     help="Also write an HTML overview here, with each case's dossier in a folder beside it.",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: a process pool on this machine. dask: a Dask distributed cluster "
+    "(needs the 'cluster' extra): the one at --scheduler, or without it a local cluster "
+    "of --jobs worker processes started for this run. Same results and order either way.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="With --executor dask: the Dask scheduler, e.g. tcp://10.0.0.5:8786. Its workers "
+    "need the screening package and the case files at the same absolute paths; the rules "
+    "are sent from here. --jobs is then ignored.",
+)
 def batch(
     paths: tuple[str, ...],
     rules_dir: Path | None,
     jobs: int | None,
     out: Path,
     report: Path | None,
+    executor: str,
+    scheduler: str | None,
 ) -> None:
     """Score case files, folders and globs into a results file.
 
@@ -63,7 +82,14 @@ def batch(
     batch goes on; the exit code is then 2. Run again into the same SQLite file to resume:
     cases already scored with the same rules and the same case file are skipped.
     """
+    if scheduler is not None and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
     pack = load_pack_or_exit(rules_dir)
+    cluster = (
+        ClusterOptions(scheduler=scheduler, workers=jobs or default_jobs())
+        if executor == "dask"
+        else None
+    )
     err = console(stderr=True)
     show_bar = sys.stderr.isatty()
     progress = Progress(
@@ -90,6 +116,7 @@ def batch(
                 tick=tick,
                 on_total=lambda n: progress.update(task, total=n),
                 report=report,
+                cluster=cluster,
             )
     except InputError as exc:
         report_problems(exc.problems)
