@@ -246,7 +246,8 @@ class PhraseSet(Strict):
     )
     negations: list[NonEmpty] = Field(
         default_factory=list,
-        description="Cues that negate a hit when they precede it in the same sentence.",
+        description="Cues that negate a hit when they precede it in the same sentence; a cue "
+        "written with … ('与…无关') negates a hit it surrounds.",
     )
 
 
