@@ -5,9 +5,10 @@ command, one process after another, and prints the median and the minimum wall t
 (time.perf_counter around `subprocess.run`), next to `python -c pass` as the floor:
 
 - `screening --help`
-- `screening screen CASE` with the pack cache disabled (`SCREENING_NO_CACHE=1`, as `--no-cache`), with an empty cache
-  (a fresh `$SCREENING_CACHE` folder for every run: each run builds and writes it) and with
-  a warm cache (one folder, written once before the timed runs)
+- `screening screen CASE` with the pack cache disabled (`SCREENING_NO_CACHE=1`, as
+  `--no-cache`), with an empty cache (a fresh `$SCREENING_CACHE` folder for every run: each
+  run builds and writes it) and with a warm cache (one folder, written once before the
+  timed runs)
 - `screening rules validate` (checks the whole pack: it never uses the cache)
 
 Byte-code: the runs see compiled `.pyc` files, as an installed package has (the variable
@@ -83,7 +84,8 @@ def main() -> None:
     try:
         for _, argv, run_env, fresh in rows:  # untimed: .pyc files, the warm cache
             timed(argv, run_env, 1, fresh)
-        print(f"{args.runs} runs each, case {args.case.name}, .pyc {'off' if args.no_pyc else 'on'}")
+        pyc = "off" if args.no_pyc else "on"
+        print(f"{args.runs} runs each, case {args.case.name}, .pyc {pyc}")
         print(f"{'command':<28} {'median':>8} {'min':>8}")
         for label, argv, run_env, fresh in rows:
             times = timed(argv, run_env, args.runs, fresh)

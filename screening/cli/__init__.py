@@ -7,6 +7,7 @@ early (`| head`) ends a command quietly, with 0.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from typing import Any
@@ -14,18 +15,87 @@ from typing import Any
 import click
 
 from screening import __version__
-from screening.cli.batch import backtest, batch
-from screening.cli.calibrate import calibrate_command
 from screening.cli.common import quiet_on_broken_pipe
-from screening.cli.explain import explain_command
-from screening.cli.impact import impact_command
-from screening.cli.intake import intake
-from screening.cli.rules import rules
-from screening.cli.screen import screen
+
+#: Every command but `schema`, imported when it runs (or is asked for): `screening screen`
+#: does not pay for batch, backtest, calibration, intake or rule tooling it does not use.
+#: name -> (module, attribute, the first line of its help for `screening --help`; a test
+#: checks these lines against the commands).
+LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "backtest": (
+        "screening.cli.batch",
+        "backtest",
+        "Compare each case's band with the band its author expects (`expected_band`).",
+    ),
+    "batch": (
+        "screening.cli.batch",
+        "batch",
+        "Score case files, folders and globs into a results file.",
+    ),
+    "calibrate": (
+        "screening.cli.calibrate",
+        "calibrate_command",
+        "Show how each rule separates blocked deals from cleared ones, and propose weights.",
+    ),
+    "explain": (
+        "screening.cli.explain",
+        "explain_command",
+        "Show each condition of RULE-ID on CASE: the facts it matched, or what the case had.",
+    ),
+    "impact": (
+        "screening.cli.impact",
+        "impact_command",
+        "Screen PATHS (cases, folders, globs) with the base and the head rules; show the changes.",
+    ),
+    "intake": (
+        "screening.cli.intake",
+        "intake",
+        "Draft case files from PDF, Word, HTML, Markdown or text documents.",
+    ),
+    "rules": ("screening.cli.rules", "rules", "Check, test, list and document rule files."),
+    "screen": (
+        "screening.cli.screen",
+        "screen",
+        "Screen one or more case files (or proposal documents) and explain every finding.",
+    ),
+}
 
 
 class _Group(click.Group):
-    """Ends quietly when the reader of the output goes away (`screening … | head`)."""
+    """Ends quietly when the reader of the output goes away (`screening … | head`).
+
+    Commands in `LAZY_COMMANDS` are imported on first use; `screening --help` lists them
+    from their help lines without importing them.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in LAZY_COMMANDS:
+            module, attribute, _ = LAZY_COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(module), attribute)
+            assert isinstance(command, click.Command)
+            self.add_command(command, cmd_name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            loaded = self.commands.get(name)
+            if loaded is not None:
+                if loaded.hidden:
+                    continue
+                rows.append((name, loaded.get_short_help_str(limit)))
+            else:
+                stand_in = click.Command(name, help=LAZY_COMMANDS[name][2])
+                rows.append((name, stand_in.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         with quiet_on_broken_pipe():  # --help
@@ -49,16 +119,6 @@ def schema(what: str) -> None:
     from screening.schemas import json_schema
 
     click.echo(json.dumps(json_schema(what), indent=2, ensure_ascii=False))
-
-
-cli.add_command(screen)
-cli.add_command(batch)
-cli.add_command(backtest)
-cli.add_command(calibrate_command)
-cli.add_command(rules)
-cli.add_command(explain_command)
-cli.add_command(impact_command)
-cli.add_command(intake)
 
 
 def main() -> None:
