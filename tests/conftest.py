@@ -17,6 +17,20 @@ FIXTURE_PACK = FIXTURES / "pack"
 REAL_PACK = ROOT / "rules"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _pack_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The pack cache of `screening screen` in a folder of this run, never the user's own."""
+    import os
+
+    saved = os.environ.get("SCREENING_CACHE")
+    os.environ["SCREENING_CACHE"] = str(tmp_path_factory.mktemp("pack-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("SCREENING_CACHE", None)
+    else:
+        os.environ["SCREENING_CACHE"] = saved
+
+
 @pytest.fixture(scope="session")
 def pack() -> RulePack:
     return load_rule_pack(FIXTURE_PACK)

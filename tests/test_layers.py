@@ -27,6 +27,7 @@ LAYERS: list[list[str]] = [
     ["screening.pipeline"],
     [
         "screening.checks",
+        "screening.cache",
         "screening.impact",
         "screening.testing",
         "screening.catalogue",

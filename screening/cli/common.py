@@ -7,16 +7,19 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
-from typing import IO, TypeVar, cast
+from typing import IO, TYPE_CHECKING, TypeVar, cast
 
 import click
-from rich.console import Console
 
-from screening.checks import load_rule_pack
 from screening.errors import InputError, Problem, summary_line
-from screening.loading.rulepack import RulePack
-from screening.report.describe import plain
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from screening.loading.rulepack import RulePack
+    from screening.pipeline.screen import Screener
 
 FC = TypeVar("FC", bound=Callable[..., object])
 
@@ -27,9 +30,16 @@ EXIT_OK, EXIT_FAIL_ON, EXIT_INPUT = 0, 1, 2
 UNWRAPPED = 100_000
 
 
-class _Console(Console):
-    def on_broken_pipe(self) -> None:
-        raise BrokenPipeError  # `quiet_on_broken_pipe` ends the command
+@cache
+def _console_class() -> type[Console]:
+    """rich is imported when a command writes through it, not by every command."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError  # `quiet_on_broken_pipe` ends the command
+
+    return _Console
 
 
 class _Unpadded(io.TextIOBase):
@@ -59,15 +69,18 @@ class _Unpadded(io.TextIOBase):
 def console(*, stderr: bool = False) -> Console:
     """A rich console for standard output (or error): full width when not on a terminal."""
     stream = sys.stderr if stderr else sys.stdout
+    console_class = _console_class()
     if stream.isatty() or os.environ.get("COLUMNS"):
-        return _Console(stderr=stderr, highlight=False, soft_wrap=False)
-    return _Console(
+        return console_class(stderr=stderr, highlight=False, soft_wrap=False)
+    return console_class(
         file=cast(IO[str], _Unpadded(stream)), highlight=False, soft_wrap=False, width=UNWRAPPED
     )
 
 
 def plain_console(file: IO[str]) -> Console:
     """A console that records plain text for a file (`export_text`), unwrapped."""
+    from rich.console import Console
+
     return Console(record=True, width=UNWRAPPED, file=file, highlight=False, soft_wrap=False)
 
 
@@ -121,15 +134,39 @@ def report_problems(problems: list[Problem]) -> None:
 def problem_line(problem: Problem) -> str:
     """A problem as one line a terminal shows and does not obey: a file name or a quoted
     value with ESC or other control characters in it gets U+FFFD in their place."""
+    from screening.report.describe import plain
+
     return plain(str(problem))
 
 
-def load_pack_or_exit(rules_dir: Path | None) -> RulePack:
+def load_pack_or_exit(rules_dir: Path | None, *, use_cache: bool = True) -> RulePack:
+    """The checked pack, from the pack cache when it holds it (`screening.cache`)."""
+    from screening.cache import load_pack
+
     try:
-        return load_rule_pack(rules_dir or default_rules_dir())
+        return load_pack(rules_dir or default_rules_dir(), use_cache=use_cache)
     except InputError as exc:
         report_problems(exc.problems)
         raise SystemExit(EXIT_INPUT) from None
+
+
+def load_screener_or_exit(rules_dir: Path | None, *, use_cache: bool = True) -> Screener:
+    """A screener for the pack, from the pack cache when it holds it, else built and cached."""
+    from screening.cache import load_screener
+
+    try:
+        return load_screener(rules_dir or default_rules_dir(), use_cache=use_cache)
+    except InputError as exc:
+        report_problems(exc.problems)
+        raise SystemExit(EXIT_INPUT) from None
+
+
+no_cache_option = click.option(
+    "--no-cache",
+    is_flag=True,
+    default=False,
+    help="Load and check the rule pack without the pack cache (also: SCREENING_NO_CACHE=1).",
+)
 
 
 def format_option(*extra: str) -> Callable[[FC], FC]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,18 +14,19 @@ from screening.cli.common import (
     EXIT_INPUT,
     console,
     format_option,
-    load_pack_or_exit,
+    load_screener_or_exit,
+    no_cache_option,
     plain_console,
     report_problems,
     rules_option,
 )
 from screening.errors import InputError, Location, Problem, display_path, write_failure
-from screening.loading.rulepack import RulePack
-from screening.models.case import Case
 from screening.models.common import BANDS
-from screening.models.result import Result
-from screening.report import markdown as markdown_report
-from screening.report import text as text_report
+
+if TYPE_CHECKING:
+    from screening.loading.rulepack import RulePack
+    from screening.models.case import Case
+    from screening.models.result import Result
 
 
 @click.command()
@@ -46,12 +47,14 @@ from screening.report import text as text_report
     help="Write the report to this file instead of standard output (html: a file, or a folder "
     "for one page per case).",
 )
+@no_cache_option
 def screen(
     cases: tuple[Path, ...],
     rules_dir: Path | None,
     fmt: str,
     fail_on: str | None,
     out_text: str | None,
+    no_cache: bool,
 ) -> None:
     """Screen one or more case files (or proposal documents) and explain every finding.
 
@@ -64,9 +67,8 @@ def screen(
     only results: with one case that cannot be read, it stays empty (no JSON `null`); with
     several, `--format json` lists the cases that were screened.
     """
-    from screening.pipeline.screen import Screener
-
-    pack = load_pack_or_exit(rules_dir)
+    screener = load_screener_or_exit(rules_dir, use_cache=not no_cache)
+    pack = screener.pack
     out = Path(out_text) if out_text else None
     # a folder: one that exists, or a name written with a trailing slash
     folder = out is not None and (out.is_dir() or (out_text or "").endswith(("/", "\\")))
@@ -82,7 +84,6 @@ def screen(
             ]
         )
         raise SystemExit(EXIT_INPUT)
-    screener = Screener(pack)
     screened: list[tuple[Case, Result]] = []
     failed = False
     for path in cases:
@@ -102,6 +103,8 @@ def screen(
         if text is not None:
             _write(out, text if fmt != "text" else _plain(results))
     elif fmt == "text":
+        from screening.report import text as text_report
+
         terminal = console()
         for r in results:
             text_report.render(r, terminal)
@@ -195,11 +198,15 @@ def _format(results: list[Result], fmt: str, single: bool) -> str | None:
             data = data[0]
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
+        from screening.report import markdown as markdown_report
+
         return "\n".join(markdown_report.render(r) for r in results)
     return ""
 
 
 def _plain(results: list[Result]) -> str:
+    from screening.report import text as text_report
+
     with Path(os.devnull).open("w") as sink:
         recorder = plain_console(sink)
         for r in results:
