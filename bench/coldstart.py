@@ -2,7 +2,8 @@
 
 Runs the installed console script (`screening`, beside this interpreter) N times per
 command, one process after another, and prints the median and the minimum wall time
-(time.perf_counter around `subprocess.run`), next to `python -c pass` as the floor:
+(time.perf_counter around `subprocess.run`) and the median CPU time (user + system, less
+sensitive to a busy machine), next to `python -c pass` as the floor:
 
 - `screening --help`
 - `screening screen CASE` with the pack cache disabled (`SCREENING_NO_CACHE=1`, as
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,21 +44,27 @@ def entry_point() -> list[str]:
     return [sys.executable, "-c", "from screening.cli import main; main()"]
 
 
-def timed(argv: list[str], env: dict[str, str], runs: int, fresh_cache: bool) -> list[float]:
-    times = []
+def timed(
+    argv: list[str], env: dict[str, str], runs: int, fresh_cache: bool
+) -> tuple[list[float], list[float]]:
+    """Wall times and CPU times (user + system) of the runs."""
+    times, cpu = [], []
     for _ in range(runs):
         run_env = dict(env)
         folder = tempfile.mkdtemp(prefix="coldstart-") if fresh_cache else None
         if folder:
             run_env["SCREENING_CACHE"] = folder
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(argv, env=run_env, cwd=ROOT, capture_output=True, check=False)
         times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
         if done.returncode not in (0, 1):
             sys.exit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr.decode()}")
-    return times
+    return times, cpu
 
 
 def main() -> None:
@@ -86,10 +94,11 @@ def main() -> None:
             timed(argv, run_env, 1, fresh)
         pyc = "off" if args.no_pyc else "on"
         print(f"{args.runs} runs each, case {args.case.name}, .pyc {pyc}")
-        print(f"{'command':<28} {'median':>8} {'min':>8}")
+        print(f"{'command':<28} {'median':>8} {'min':>8} {'CPU median':>11}")
         for label, argv, run_env, fresh in rows:
-            times = timed(argv, run_env, args.runs, fresh)
-            print(f"{label:<28} {statistics.median(times):>7.3f}s {min(times):>7.3f}s")
+            times, cpu = timed(argv, run_env, args.runs, fresh)
+            wall = f"{statistics.median(times):>7.3f}s {min(times):>7.3f}s"
+            print(f"{label:<28} {wall} {statistics.median(cpu):>10.3f}s")
     finally:
         shutil.rmtree(warm, ignore_errors=True)
 
