@@ -198,7 +198,6 @@ def snapshot(screener: Screener) -> dict[str, Any] | None:
 
 def restore(state: dict[str, Any]) -> Screener:
     """A screener from stored state: phrase automaton and durable-rules sessions rebuilt."""
-    from screening.compile.durable import DurableSession
     from screening.pipeline.engine import Matcher
     from screening.pipeline.screen import Screener
     from screening.signals.extract import SignalExtractor
@@ -213,14 +212,7 @@ def restore(state: dict[str, Any]) -> Screener:
     matcher._finding_asserted = set()
     matcher._carried = {}
     matcher._cases = 0
-    matcher._sessions = []
-    try:
-        for i, shard in enumerate(matcher.shards):
-            members = [matcher._by_name[name] for name in shard.names]
-            matcher._sessions.append(DurableSession(members, matcher._fire_in(i)))
-    except Exception:
-        matcher.close()
-        raise
+    matcher.open_sessions()
     screener = Screener.__new__(Screener)
     vars(screener).update(pack=pack, extractor=extractor, matcher=matcher)
     return screener

@@ -88,14 +88,20 @@ class Matcher:
         self._finding_asserted: set[tuple[str, str]] = set()
         self._carried: dict[str, list[tuple[str, str]]] = {}  # sid -> (fact type, fact JSON)
         self._sessions: list[DurableSession] = []
+        self.open_sessions()
+        self._cases = 0
+
+    def open_sessions(self) -> None:
+        """Register one durable-rules session per shard (also on a pack restored from the
+        cache); on failure the sessions already opened are closed."""
+        self._sessions = []
         try:
             for i, shard in enumerate(self.shards):
                 members = [self._by_name[name] for name in shard.names]
                 self._sessions.append(DurableSession(members, self._fire_in(i)))
-        except EngineError:
+        except Exception:
             self.close()
             raise
-        self._cases = 0
 
     def _fire_in(self, shard: int) -> Callable[[str, str, Frame], None]:
         def on_fire(sid: str, name: str, frame: Frame) -> None:
