@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test browser lint docs docs-check check clean golden
+.PHONY: demo test browser lint docs docs-check check clean golden fuzz
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or 3.12 is required (durable-rules 2.0.28 does not import on 3.13)" >&2; exit 2; }
@@ -34,6 +34,13 @@ browser:
 	  else \
 	    echo "Chromium not found and not installable here: the browser tests will be skipped"; \
 	  fi; }
+
+# Fuzz case files and rule folders with N examples per case test (a tenth of N per rule-folder
+# test): random each run, inputs up to the 8 MB cap. A failure's input is saved under
+# .hypothesis/fuzz-failures/ (see tests/fuzz/crashers.py). The test suite runs a few hundred.
+N ?= 1000
+fuzz: $(STAMP)
+	SCREENING_FUZZ=fuzz FUZZ_EXAMPLES=$(N) $(BIN)/python -m pytest -q tests/fuzz
 
 lint: $(STAMP)
 	$(BIN)/ruff check screening tests bench
