@@ -60,11 +60,14 @@ def check_registries(pack: RulePack) -> list[Problem]:
         for j, message in membership_problems(ent, known_lists, today):
             at = where.get(("listing", f"{ent.id}/{j}")) or where.get(("entity", ent.id))
             out.append(Problem(at or Location(str(pack.root)), message, "registry"))
-    for c in pack.matching.state_categories:
+    matching = pack.docs.get(str(pack.root / "matching.yaml"))
+    for i, c in enumerate(pack.matching.state_categories):
         if c not in categories:
             out.append(
                 Problem(
-                    Location(str(pack.root / "matching.yaml")),
+                    matching.location(("state_categories", i))
+                    if matching
+                    else Location(str(pack.root / "matching.yaml")),
                     f"state_categories: unknown category '{c}'; {expected(categories, c)}",
                     "matching",
                 )

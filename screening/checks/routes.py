@@ -14,7 +14,8 @@ def check_routes(pack: RulePack) -> list[Problem]:
     out: list[Problem] = []
     routing = pack.routing
     if routing is None:
-        if any(lr.rule.recommendation.routes for lr in pack.rules):
+        unreadable = (Path(pack.root) / "routes.yaml").exists()  # its own error is reported
+        if not unreadable and any(lr.rule.recommendation.routes for lr in pack.rules):
             out.append(
                 Problem(
                     Location(str(pack.root / "routes.yaml")),

@@ -56,9 +56,12 @@ def check_case(case: Case, doc: YamlDocument, pack: RulePack) -> list[Problem]:
         ("party", "parties", [p.id for p in case.parties]),
         ("document", "documents", [d.id for d in case.documents]),
     ):
+        seen: dict[str, int] = {}
         for i, ident in enumerate(ids):
-            if ident in ids[:i]:
-                first = doc.location((key, ids.index(ident), "id")).line
+            if ident not in seen:
+                seen[ident] = i
+            else:
+                first = doc.location((key, seen[ident], "id")).line
                 out.append(
                     Problem(
                         doc.location((key, i, "id")),

@@ -150,9 +150,11 @@ def read_yaml(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> YamlDocument:
             )
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            [Problem(Location(shown), f"not UTF-8 text (byte {exc.start}); expected UTF-8", "io")]
-        ) from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1  # in bytes
+        where = Location(shown, line, column)
+        message = f"not UTF-8 text (byte {exc.start}); expected UTF-8"
+        raise InputError([Problem(where, message, "io")]) from None
     except OSError as exc:
         raise InputError([Problem(Location(shown), f"cannot read: {exc.strerror}", "io")]) from None
     doc, problems = parse_yaml(text, shown)

@@ -194,6 +194,12 @@ class Outcome(CaseInput):
     )
 
 
+#: Parties, sites and documents one case may list: a real file names tens; each costs about a
+#: millisecond of matching, so a file listing thousands is refused at its line, not screened
+#: for seconds.
+MAX_CASE_ITEMS = 1000
+
+
 class Case(CaseInput):
     """A screening case: who, what, where, and the documents that say so."""
 
@@ -206,11 +212,11 @@ class Case(CaseInput):
     jurisdiction: CountryCode
     status: Literal["proposed", "historical"] = "proposed"
     summary: str | None = None
-    parties: list[Party] = Field(default_factory=list)
+    parties: list[Party] = Field(default_factory=list, max_length=MAX_CASE_ITEMS)
     target: Target | None = None
     transaction: Transaction | None = None
-    sites: list[Site] = Field(default_factory=list)
-    documents: list[Document] = Field(default_factory=list)
+    sites: list[Site] = Field(default_factory=list, max_length=MAX_CASE_ITEMS)
+    documents: list[Document] = Field(default_factory=list, max_length=MAX_CASE_ITEMS)
     sources: list[Source] = Field(default_factory=list)
     outcome: Outcome | None = None
     expected_band: Band | None = Field(
