@@ -101,8 +101,8 @@ def missing_example_case(case: str, tried: list[Path]) -> str:
     unusable = unusable_case_path(case, tried[0]) if tried else None
     if unusable is not None:
         return unusable
-    where = " or ".join(display_path(p.resolve()) for p in tried)
-    return f"example case file '{case}' not found (looked for {where})"
+    where = " or ".join(repr(display_path(p.resolve()))[1:-1] for p in tried)
+    return f"example case file {_shorten(case)} not found (looked for {where})"
 
 
 def unusable_case_path(case: str, path: Path) -> str | None:
