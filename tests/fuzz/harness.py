@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,9 @@ RULES_SECONDS = 30.0
 HANG_FACTOR = 6
 #: How much one input may raise a worker's peak resident memory.
 MAX_RISE_MB = 256
+#: The same problem line printed more often than this is a flood (one per occurrence of a
+#: repeated mistake, say), not a report.
+MAX_REPEATS = 3
 #: Problems about a file as a whole (it is missing, unreadable or too large) need no line;
 #: anything about its content does (a byte that is not UTF-8 is on a line too).
 FILE_LEVEL_CODES = frozenset({"io", "io-size"})
@@ -54,7 +58,7 @@ _SUMMARY = re.compile(r"^(\d+ errors?(, \d+ warnings?)?|\d+ warnings?) in \d+ fi
 class Verdict:
     """What became of one input: its status and, when it misses a target, why."""
 
-    status: str  # scored | rejected | internal | unlocated | slow | hang | crash | memory
+    status: str  # scored | rejected | internal | unlocated | flood | slow | hang | crash | memory
     seconds: float
     detail: str = ""
     reply: dict[str, Any] = field(default_factory=dict)
@@ -77,7 +81,7 @@ class Worker:
         self.peak_kb = 0
         self.requests = 0
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
-        self._buf = b""
+        self._buf = bytearray()
 
     def start(self) -> None:
         self._stderr.seek(0)
@@ -91,7 +95,7 @@ class Worker:
             cwd=ROOT,
             env=env,
         )
-        self._buf = b""
+        self._buf = bytearray()
         ready = self._read_line(STARTUP_SECONDS)
         if ready is None or not json.loads(ready).get("ready"):
             err = self.stderr_tail()
@@ -135,17 +139,21 @@ class Worker:
         assert self.proc is not None and self.proc.stdout is not None
         fd = self.proc.stdout.fileno()
         deadline = time.monotonic() + timeout
+        buf = self._buf
+        end = buf.find(b"\n")
         with selectors.DefaultSelector() as sel:
             sel.register(fd, selectors.EVENT_READ)
-            while b"\n" not in self._buf:
+            while end < 0:
                 left = deadline - time.monotonic()
                 if left <= 0 or not sel.select(left):
                     return None
-                chunk = os.read(fd, 1 << 16)
+                chunk = os.read(fd, 1 << 20)
                 if not chunk:
                     return None
-                self._buf += chunk
-        line, _, self._buf = self._buf.partition(b"\n")
+                start = len(buf)
+                buf += chunk
+                end = buf.find(b"\n", start)
+        line, self._buf = bytes(buf[:end]), bytearray(buf[end + 1 :])
         return line
 
     def request(self, req: dict[str, Any], bound: float, timeout: float | None = None) -> Verdict:
@@ -208,7 +216,10 @@ class Worker:
 
 
 def judge(req: dict[str, Any], reply: dict[str, Any], elapsed: float) -> Verdict:
-    """Hold one reply to the targets: no internal error, every problem located."""
+    """Hold one reply to the targets: no internal error, every problem located, no flood.
+
+    The worker sends at most a few hundred problems or lines back, with `bad` (the first
+    that is not located) and `repeats` (the most repeated line and its count) over all."""
     status = reply["status"]
     if status == "internal":
         detail = reply.get("error") or "; ".join(str(p) for p in reply["problems"])
@@ -217,9 +228,30 @@ def judge(req: dict[str, Any], reply: dict[str, Any], elapsed: float) -> Verdict
         bad = [p for p in reply["problems"] if not _case_problem_located(p)]
     else:
         bad = [line for line in reply.get("output", []) if not _output_line_ok(line)]
+    bad += [reply["bad"]] if reply.get("bad") else []
     if bad:
         return Verdict("unlocated", elapsed, str(bad[0])[:500], reply)
+    line, count = reply.get("repeats") or ("", 0)
+    if count > MAX_REPEATS:
+        return Verdict("flood", elapsed, f"{count} times: {line[:400]}", reply)
     return Verdict(status, elapsed, "", reply)
+
+
+def summarise_problems(problems: list[list[Any]], lines: list[str]) -> dict[str, Any]:
+    """For a case's problems: the first that is not located, and the most repeated."""
+    bad = next((p for p in problems if not _case_problem_located(p)), None)
+    return {"bad": bad, "repeats": _most_repeated(lines), "count": len(problems)}
+
+
+def summarise_output(lines: list[str]) -> dict[str, Any]:
+    """For `rules validate` output: the first line that is not located, the most repeated."""
+    bad = next((line for line in lines if not _output_line_ok(line)), None)
+    return {"bad": bad, "repeats": _most_repeated(lines), "count": len(lines)}
+
+
+def _most_repeated(lines: list[str]) -> tuple[str, int] | None:
+    counts = Counter(line for line in lines if not _SUMMARY.match(line))
+    return counts.most_common(1)[0] if counts else None
 
 
 def _file_level(code: str, message: str) -> bool:
@@ -229,6 +261,11 @@ def _file_level(code: str, message: str) -> bool:
 def _case_problem_located(p: list[Any]) -> bool:
     path, line, _col, code, message = p
     return bool(path) and (line >= 1 or _file_level(code, message))
+
+
+def located(line: str) -> bool:
+    """A line a command printed: a located problem, a file-level one, or a summary."""
+    return _output_line_ok(line)
 
 
 def _output_line_ok(line: str) -> bool:

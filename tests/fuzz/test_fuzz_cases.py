@@ -12,16 +12,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from screening.cli import cli
 from tests.fuzz import schemagen
 from tests.fuzz.assertions import expect_ok
 from tests.fuzz.corpus import CASES, load_donors
-from tests.fuzz.harness import Worker
+from tests.fuzz.harness import REAL_PACK, Worker, located
 from tests.fuzz.mutate import mutate, structure
 from tests.fuzz.profiles import SIZES, examples
-from tests.fuzz.values import dump_yaml
+from tests.fuzz.values import SMALL, dump_yaml
 
 
 @cache
@@ -63,3 +65,26 @@ def test_bundled_cases_meet_the_targets(worker: Worker) -> None:
         if verdict.status != "scored":
             bad.append(f"{path.name}: {verdict.status} {verdict.detail}")
     assert bad == []
+
+
+def test_screen_command_agrees_with_the_batch_path(worker: Worker, tmp_path: Path) -> None:
+    """`screening screen` on twenty mutants: no internal error, every problem line located,
+    and the files it rejects are those the batch path rejects."""
+    paths = []
+    for seed in range(20):
+        r = random.Random(seed)
+        source = r.choice(CASES)
+        data, _ = mutate(r, source.read_bytes(), _donors(), sizes=SMALL)
+        path = tmp_path / f"m{seed:02d}.yaml"
+        path.write_bytes(data)
+        paths.append(path)
+    result = CliRunner().invoke(
+        cli, ["screen", *map(str, paths), "--format", "json", "--rules", str(REAL_PACK)]
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 2) and "internal error" not in result.output
+    lines = result.stderr.splitlines()
+    assert all(located(line) for line in lines), lines
+    rejected_by_cli = {p for p in paths if any(line.startswith(f"{p}:") for line in lines)}
+    rejected_by_batch = {p for p in paths if worker.case(p).status == "rejected"}
+    assert rejected_by_cli == rejected_by_batch

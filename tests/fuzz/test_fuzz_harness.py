@@ -96,3 +96,11 @@ def test_known_crashers_match_only_while_open() -> None:
     assert crashers.known("rules", slow, 1000, [entry]) is None
     fixed = dataclasses.replace(entry, status="fixed")
     assert crashers.known("case", slow, 1000, [fixed]) is None
+
+
+def test_judge_calls_a_repeated_problem_line_a_flood() -> None:
+    line = "r/x.yaml:3:5: error: x: placeholder '{a}' names no matched condition [rule-template]"
+    reply = {"status": "rejected", "output": [line], "problems": [], "repeats": [line, 5000]}
+    assert judge({"kind": "rules"}, reply, 0.1).status == "flood"
+    reply["repeats"] = [line, 2]
+    assert judge({"kind": "rules"}, reply, 0.1).ok

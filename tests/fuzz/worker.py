@@ -34,6 +34,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from tests.fuzz.harness import summarise_output, summarise_problems
+
+#: Problems or output lines sent back at most (the worker judges them all; see `summarise_*`).
+MAX_SENT = 200
 #: Address space a worker may use; a runaway allocation becomes a MemoryError (an internal
 #: error, so a failure) instead of swapping the machine.
 ADDRESS_SPACE_BYTES = 4 * 1024**3
@@ -75,11 +79,12 @@ class _Service:
         outcome = screen_path(screener, req["path"], dossier=bool(req.get("html")))
         problems = [_problem(p) for p in outcome.problems]
         if any(p.code == "internal" for p in outcome.problems):
-            return {"status": "internal", "problems": problems}
+            return {"status": "internal", "problems": problems[:MAX_SENT]}
+        summary = summarise_problems(problems, [str(p) for p in outcome.problems])
         if outcome.record is None:
-            return {"status": "rejected", "problems": problems}
+            return {"status": "rejected", "problems": problems[:MAX_SENT], **summary}
         _render(outcome.result)
-        return {"status": "scored", "problems": problems}
+        return {"status": "scored", "problems": problems[:MAX_SENT], **summary}
 
     def rules(self, req: dict[str, Any]) -> dict[str, Any]:
         from click.testing import CliRunner
@@ -97,9 +102,13 @@ class _Service:
                 "error": f"{type(exc).__name__}: {exc}"[:2000],
                 "traceback": "".join(traceback.format_exception(exc))[-4000:],
             }
-        reply: dict[str, Any] = {"output": lines, "exit_code": result.exit_code}
+        reply: dict[str, Any] = {
+            "output": lines[:MAX_SENT],
+            "exit_code": result.exit_code,
+            **summarise_output(lines),
+        }
         if result.exit_code != 0:
-            return {**reply, "status": "rejected", "problems": lines}
+            return {**reply, "status": "rejected", "problems": []}
         # the folder validates: screening with it must not fail either
         from screening.batch.runner import screen_path
         from screening.checks import load_rule_pack
