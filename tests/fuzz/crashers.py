@@ -39,6 +39,7 @@ class Crasher:
     status: str = "open"  # open | fixed
     pack: str = "real"  # the pack a case is screened with, or a folder's files overlay
     match: dict[str, Any] = field(default_factory=dict)  # how fuzzers recognise it
+    seconds: float | None = None  # a tighter CPU bound for a scaled-down slow reproducer
 
     @property
     def is_open(self) -> bool:

@@ -206,13 +206,17 @@ class Worker:
             return Verdict("crash", elapsed, f"worker killed by {name}: {self.stderr_tail(400)}")
         return Verdict("crash", elapsed, f"worker exited with {code}: {self.stderr_tail(400)}")
 
-    def case(self, path: Path | str, pack: Path = REAL_PACK, html: bool = False) -> Verdict:
+    def case(
+        self, path: Path | str, pack: Path = REAL_PACK, html: bool = False, bound: float = 0
+    ) -> Verdict:
         req = {"kind": "case", "path": str(path), "pack": str(pack), "html": html}
-        return self.request(req, CASE_SECONDS)
+        return self.request(req, bound or CASE_SECONDS)
 
-    def rules(self, folder: Path | str, cases: tuple[Path | str, ...] = ()) -> Verdict:
+    def rules(
+        self, folder: Path | str, cases: tuple[Path | str, ...] = (), bound: float = 0
+    ) -> Verdict:
         req = {"kind": "rules", "path": str(folder), "cases": [str(c) for c in cases]}
-        return self.request(req, RULES_SECONDS)
+        return self.request(req, bound or RULES_SECONDS)
 
 
 def judge(req: dict[str, Any], reply: dict[str, Any], elapsed: float) -> Verdict:

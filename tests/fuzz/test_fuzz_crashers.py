@@ -47,7 +47,7 @@ def test_crasher_meets_the_targets(
         path = tmp_path / Path(crasher.input).name.removesuffix(".gz")
         data = crasher.case_bytes()
         path.write_bytes(data)
-        verdict = worker.case(path, crasher.pack_dir)
+        verdict = worker.case(path, crasher.pack_dir, bound=crasher.seconds or 0)
         size = len(data)
     else:
         if crasher.pack not in packs:
@@ -55,7 +55,7 @@ def test_crasher_meets_the_targets(
         copy = packs[crasher.pack]
         files = crasher.overlay()
         copy.overlay(files)
-        verdict = worker.rules(copy.root, PROBE_CASES)
+        verdict = worker.rules(copy.root, PROBE_CASES, bound=crasher.seconds or 0)
         copy.restore()
         size = sum(len(d) for d in files.values())
     if not verdict.ok and crasher.matches(crasher.kind, verdict, size):
