@@ -33,9 +33,11 @@ LAYERS: list[list[str]] = [
         "screening.catalogue",
         "screening.schemas",
         "screening.intake",
+        "screening.waivers",
     ],
     ["screening.report", "screening.explain"],
-    ["screening.batch", "screening.backtest", "screening.calibrate"],
+    ["screening.batch", "screening.backtest", "screening.calibrate", "screening.monitor"],
+    ["screening.portfolio"],  # reads the results database (batch) and the registries
     ["screening.report.batch", "screening.report.calibrate"],  # batch, backtest, calibration
     ["screening.cli"],
 ]

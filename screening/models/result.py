@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,6 +58,29 @@ class Finding(_Out):
     caveats: list[str] = Field(default_factory=list)
 
 
+class WaivedFinding(_Out):
+    """A finding a reviewer waived: shown with the waiver, left out of the score and band."""
+
+    finding: Finding = Field(description="The finding as screened; it contributes nothing.")
+    scope: Literal["case", "party"]
+    party: str | None = Field(default=None, description="The party a party waiver names.")
+    justification: str
+    granted_by: str
+    granted_at: dt.datetime
+    expires: dt.date
+
+
+class WaiverNote(_Out):
+    """A waiver that no longer applies to this case, and why (the finding counts again)."""
+
+    rule_id: str
+    scope: Literal["case", "party"]
+    case_id: str | None = None
+    party: str | None = None
+    reason: Literal["expired", "rule-changed", "rule-removed"]
+    message: str = Field(description="What the reviewer should do, in one line.")
+
+
 class BandScale(_Out):
     medium: float
     high: float
@@ -95,5 +119,11 @@ class Result(_Out):
     )
     notices: list[str] = Field(
         default_factory=list, description="Things the reviewer should know, e.g. an unplaced site."
+    )
+    waived: list[WaivedFinding] = Field(
+        default_factory=list, description="Findings waived by a reviewer (screen --waivers)."
+    )
+    waiver_notes: list[WaiverNote] = Field(
+        default_factory=list, description="Waivers for this case that no longer apply, and why."
     )
     provenance: Provenance
