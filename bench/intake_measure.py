@@ -1,0 +1,190 @@
+"""What bench/intake.py counts: a draft compared with the hand-written case(s) of a document.
+
+A case party counts by its registry entity when the project's matching links it, else by its
+normalised name. Recall is given over every case party (the raw figure) and over the parties
+the document names at all (*named*: the case party's name, an alias, or its registry
+entity's name or an alias appears in the text, words compared as names compare them). Why
+both: a case citing several documents lists parties named in only one of them, and
+placeholders ('Israeli AI startups (not named in the seed)') are named in none; intake reads
+names, it cannot find one the text does not write. Places likewise: every gazetteer place of
+the cases' sites, and those the text names. Stakes: every stake or owner percentage, and
+those the text writes as a figure ('94.55%'); a 100% owner read from 'a subsidiary of' is
+knowledge, not text.
+
+A drafted party outside the registry is matched to the case parties with the project's
+`NameIndex` (exact, normalised, then fuzzy at the pack's entity score). Spurious: drafted
+parties that no case of the document lists; the cases' targets are reported apart (a target
+company the text names is not invented, but the case keeps it out of its parties).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from screening.intake import Draft
+from screening.loading.rulepack import RulePack
+from screening.models.case import Case
+from screening.models.registry import Place
+from screening.signals.entities import EntityIndex
+from screening.signals.names import NameIndex
+from screening.signals.normalise import name_words, normalise_name
+
+KEYS = (
+    "parties",
+    "named",
+    "linked",
+    "+noted",
+    "spurious",
+    "targets",
+    "places",
+    "named places",
+    "sectors",
+    "stakes",
+    "stated stakes",
+)
+
+
+@dataclass
+class Expected:
+    """What the hand-written cases of one document list, and how to recognise it."""
+
+    parties: set[str] = field(default_factory=set)
+    named: set[str] = field(default_factory=set)
+    linked: set[str] = field(default_factory=set)
+    places: set[str] = field(default_factory=set)
+    named_places: set[str] = field(default_factory=set)
+    sectors: set[str] = field(default_factory=set)
+    stakes: set[float] = field(default_factory=set)
+    stated_stakes: set[float] = field(default_factory=set)
+    labels: dict[str, str] = field(default_factory=dict)  # key -> a name to print
+    names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    targets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """One draft's figures (hit, of) and the names behind the misses, for --list."""
+
+    figures: dict[str, tuple[int, int]]
+    spurious: list[str]
+    missed: list[str]  # named parties not drafted
+    missed_places: list[str]  # named places not drafted
+
+
+class Measure:
+    """The pack's registry, gazetteer and names, compiled once for every document."""
+
+    def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
+        self.index = EntityIndex(pack.entities.values())
+        self.places = NameIndex((p, [p.id, p.name, *p.aliases]) for p in pack.places)
+        self.min_score = float(pack.matching.entity_min_score)
+
+    def expected(self, cases: list[Case], text: str) -> tuple[Expected, NameIndex[str]]:
+        """The union of `cases`, and a name index of their parties giving each one's key."""
+        out = Expected()
+        words = f" {' '.join(name_words(text))} "
+        for case in cases:
+            for party in case.parties:
+                forms = [party.name, *party.aliases]
+                match = self.index.match_party(party, self.min_score)
+                if match.evidence is not None:
+                    key = match.evidence.entity_id
+                    entity = self.pack.entities[key]
+                    forms += [entity.name, *entity.aliases]
+                    out.linked.add(key)
+                else:
+                    key = normalise_name(party.name)
+                out.parties.add(key)
+                out.labels.setdefault(key, party.name)
+                out.names[key] += forms
+                if named_in(words, forms):
+                    out.named.add(key)
+                out.stakes.update(o.percent for o in party.owners)
+            for site in case.sites:
+                hit = self.places.lookup(site.place, None) if site.place else None
+                if hit is not None:
+                    out.places.add(hit.item.id)
+                    if named_in(words, _place_forms(hit.item)):
+                        out.named_places.add(hit.item.id)
+            if case.target:
+                out.sectors.update(case.target.sectors)
+                out.targets.append(case.target.name)
+            if case.transaction and case.transaction.stake_percent is not None:
+                out.stakes.add(case.transaction.stake_percent)
+        out.stated_stakes = {s for s in out.stakes if stated(text, s)}
+        return out, NameIndex((key, forms) for key, forms in out.names.items())
+
+    def found_key(self, name: str, aliases: list[str], matcher: NameIndex[str]) -> str | None:
+        return found_key(name, aliases, matcher, self.min_score)
+
+    def compare(self, draft: Draft, exp: Expected, matcher: NameIndex[str]) -> Outcome:
+        found: dict[str, str] = {}
+        for p in draft.case.parties:
+            registry = p.id in exp.linked or (p.notes or "").startswith("registry entity")
+            key = p.id if registry else self.found_key(p.name, list(p.aliases), matcher)
+            found[key or normalise_name(p.name)] = p.name
+        noted = set()
+        for m in draft.findings.mentions:
+            key = (
+                m.entity.id if m.entity is not None else self.found_key(m.name, m.aliases, matcher)
+            )
+            noted.add(key or normalise_name(m.name))
+        targets = NameIndex((t, [t]) for t in exp.targets)
+        extra = [k for k in found if k not in exp.parties]
+        is_target = [k for k in extra if targets.lookup(found[k], self.min_score) is not None]
+        places = {place.id for place, _ in draft.findings.places}
+        sectors = set(draft.case.target.sectors) if draft.case.target else set()
+        stakes = {float(str(f.value)) for f in draft.findings.percentages}
+        figures = {
+            "parties": (len(exp.parties & found.keys()), len(exp.parties)),
+            "named": (len(exp.named & found.keys()), len(exp.named)),
+            "linked": (len(exp.linked & found.keys()), len(exp.linked)),
+            "+noted": (len(exp.named & (found.keys() | noted)), len(exp.named)),
+            "spurious": (len(extra), len(found)),
+            "targets": (len(is_target), len(found)),
+            "places": (len(exp.places & places), len(exp.places)),
+            "named places": (len(exp.named_places & places), len(exp.named_places)),
+            "sectors": (len(exp.sectors & sectors), len(exp.sectors)),
+            "stakes": (len(exp.stakes & stakes), len(exp.stakes)),
+            "stated stakes": (len(exp.stated_stakes & stakes), len(exp.stated_stakes)),
+        }
+        return Outcome(
+            figures,
+            spurious=[found[k] + (" (the case's target)" if k in is_target else "") for k in extra],
+            missed=sorted(exp.labels[k] for k in exp.named - found.keys()),
+            missed_places=sorted(exp.named_places - places),
+        )
+
+
+def found_key(
+    name: str, aliases: list[str], matcher: NameIndex[str], min_score: float
+) -> str | None:
+    """The case party a drafted name (or one of its aliases) denotes; None for none."""
+    for form in (name, *aliases):
+        hit = matcher.lookup(form, min_score)
+        if hit is not None:
+            return hit.item
+    return None
+
+
+def _place_forms(place: Place) -> list[str]:
+    return [place.name, *place.aliases]
+
+
+def named_in(text_words: str, forms: list[str]) -> bool:
+    """Whether one of `forms` appears in the text, word for word as names compare (case,
+    punctuation and '&' aside); `text_words` is the text's name words, space-delimited."""
+    for form in forms:
+        words = name_words(form)
+        if words and f" {' '.join(words)} " in text_words:
+            return True
+    return False
+
+
+def stated(text: str, percent: float) -> bool:
+    """Whether the text writes `percent` as a figure: '94.55%', '100 percent', '30 per cent'."""
+    number = re.escape(f"{percent:g}")
+    return re.search(rf"(?<![\d.]){number}\s*(?:%|per\s*cent|percent)", text) is not None
