@@ -58,6 +58,16 @@ class Finding(_Out):
     caveats: list[str] = Field(default_factory=list)
 
 
+class Unmeasured(_Out):
+    """Something the score could not take into account: a low band is then not a clearance."""
+
+    what: Literal["proximity"] = Field(
+        description="The kind of signal left unmeasured (distances to strategic facilities)."
+    )
+    site: str = Field(description="The case's site, by name.")
+    reason: str
+
+
 class WaivedFinding(_Out):
     """A finding a reviewer waived: shown with the waiver, left out of the score and band."""
 
@@ -119,6 +129,10 @@ class Result(_Out):
     )
     notices: list[str] = Field(
         default_factory=list, description="Things the reviewer should know, e.g. an unplaced site."
+    )
+    unmeasured: list[Unmeasured] = Field(
+        default_factory=list,
+        description="What the score leaves out; when not empty the result is incomplete.",
     )
     waived: list[WaivedFinding] = Field(
         default_factory=list, description="Findings waived by a reviewer (screen --waivers)."

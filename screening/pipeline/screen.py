@@ -11,7 +11,7 @@ from screening.errors import InputError, Location, Problem
 from screening.loading.case import load_case
 from screening.loading.rulepack import RulePack
 from screening.models.case import Case
-from screening.models.result import BandScale, Provenance, Result
+from screening.models.result import BandScale, Provenance, Result, Unmeasured
 from screening.pipeline.engine import Matcher
 from screening.pipeline.findings import Draft, build_drafts
 from screening.pipeline.routing import case_recommendations, route
@@ -65,6 +65,10 @@ class Screener:
             findings=findings,
             recommendations=recommendations,
             notices=extraction.notices,
+            unmeasured=[
+                Unmeasured(what="proximity", site=site, reason=reason)
+                for site, reason in extraction.unmeasured_sites
+            ],
             provenance=Provenance(
                 engine_version=__version__,
                 rules_digest=self.pack.digest,

@@ -156,3 +156,15 @@ def route_line(route: Route) -> str:
     detail = "; ".join(p for p in parts if p)
     note = f" — {route.note}" if route.note else ""
     return f"{route.body} ({detail}) [{route.kind_label.lower()}]{note}"
+
+
+def incomplete_note(result: Result) -> str | None:
+    """What the score leaves out (`Result.unmeasured`), or None when the result is complete."""
+    sites = [u.site for u in result.unmeasured if u.what == "proximity"]
+    if not sites:
+        return None
+    names = ", ".join(f"'{s}'" for s in sites)
+    return (
+        f"not measured: distances to strategic facilities from site{'s' if len(sites) > 1 else ''} "
+        f"{names}"
+    )

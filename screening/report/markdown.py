@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from screening.models.result import Result
-from screening.report.describe import describe, plain, route_line, signed, timestamp
+from screening.report.describe import (
+    describe,
+    incomplete_note,
+    plain,
+    route_line,
+    signed,
+    timestamp,
+)
+from screening.report.waivers import note_line, waived_line
 
 
 def _md(text: str) -> str:
@@ -24,6 +32,8 @@ def render(result: Result) -> str:
         f"risk before mitigation {result.risk_before_mitigation:.1f})",
         "",
     ]
+    if incomplete := incomplete_note(result):  # a low band here is not a clearance
+        lines += [f"**INCOMPLETE:** {_md(incomplete)}", ""]
     for advice in result.recommendations:
         lines.append(f"**Advice:** {_md(advice)}")
         lines.append("")
@@ -40,7 +50,7 @@ def render(result: Result) -> str:
             )
         lines.append("")
     else:
-        lines += ["No rule fired.", ""]
+        lines += ["No rule fired." if not result.waived else "Every finding was waived.", ""]
     for i, f in enumerate(result.findings, 1):
         lines.append(f"### {i}. {_md(f.title)} (`{f.rule_id}`)")
         lines.append("")
@@ -64,6 +74,12 @@ def render(result: Result) -> str:
         if f.recommendation.note:
             lines.append(f"- *Route:* {_md(f.recommendation.note)}")
         lines.append("")
+    if result.waived:  # left out of the score and band above
+        lines += ["### Waived findings (not counted)", ""]
+        lines += [f"- {_md(waived_line(w))}" for w in result.waived]
+        lines.append("")
+    for n in result.waiver_notes:
+        lines += [f"> **Waiver:** {_md(note_line(n))}", ""]
     p = result.provenance
     lines.append(
         f"<sub>engine {p.engine_version} · rules digest `{p.rules_digest}` · case digest "

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.console import Console, Group
 from rich.markup import escape as _escape
 from rich.panel import Panel
@@ -11,7 +9,15 @@ from rich.table import Table
 from rich.text import Text
 
 from screening.models.result import Result
-from screening.report.describe import describe, plain, route_line, signed, timestamp
+from screening.report.describe import (
+    describe,
+    incomplete_note,
+    plain,
+    route_line,
+    signed,
+    timestamp,
+)
+from screening.report.waivers import note_line, waived_line
 
 
 def escape(text: str) -> str:
@@ -20,29 +26,6 @@ def escape(text: str) -> str:
 
 
 BAND_STYLE = {"low": "green", "medium": "yellow", "high": "dark_orange", "critical": "bold red"}
-
-#: The notice screening/signals/proximity.py gives a site it could not place precisely enough
-#: to measure from (a place not in the gazetteer, or only a city or district).
-_UNMEASURED_SITE = re.compile(
-    r"site '(?P<site>.*?)'(?::| is placed).*distances to strategic facilities were not computed"
-)
-
-
-def unmeasured_sites(result: Result) -> list[str]:
-    """The sites whose distances to strategic facilities were not measured."""
-    return [m["site"] for n in result.notices if (m := _UNMEASURED_SITE.match(n))]
-
-
-def incomplete_note(result: Result) -> str | None:
-    """What the score leaves out, or None when nothing was left unmeasured."""
-    sites = unmeasured_sites(result)
-    if not sites:
-        return None
-    names = ", ".join(f"'{s}'" for s in sites)
-    return (
-        f"not measured: distances to strategic facilities from site{'s' if len(sites) > 1 else ''} "
-        f"{names}"
-    )
 
 
 def render(result: Result, console: Console) -> None:
@@ -71,7 +54,7 @@ def render(result: Result, console: Console) -> None:
     for notice in result.notices:
         console.print(f"[yellow]notice:[/yellow] {escape(notice)}")
     if not result.findings:
-        console.print("No rule fired.")
+        console.print("No rule fired." if not result.waived else "Every finding was waived.")
     for i, f in enumerate(result.findings, 1):
         table = Table.grid(padding=(0, 1))
         table.add_column(style="dim", no_wrap=True)
@@ -102,6 +85,10 @@ def render(result: Result, console: Console) -> None:
             (f"  [{f.family}, weight {f.weight:+d}]", "dim"),
         )
         console.print(Group(header, table))
+    for w in result.waived:  # left out of the score and band above
+        console.print(f"[cyan]waived:[/cyan] {escape(waived_line(w))}")
+    for n in result.waiver_notes:
+        console.print(f"[yellow]waiver:[/yellow] {escape(note_line(n))}")
     p = result.provenance
     console.print(
         f"[dim]engine {p.engine_version} · rules {p.rules_digest[:12]} ({p.rule_count} rules) · "

@@ -21,7 +21,12 @@ from screening.signals.derived import derived_values
 from screening.signals.entities import EntityIndex, PartyMatch, entity_entries, match_notices
 from screening.signals.ownership import OwnershipResolver
 from screening.signals.parties import is_foreign, party_attrs, party_evidence
-from screening.signals.proximity import FacilityIndex, Gazetteer, declared_distances
+from screening.signals.proximity import (
+    UNMEASURED_REASONS,
+    FacilityIndex,
+    Gazetteer,
+    declared_distances,
+)
 from screening.signals.text import PhraseIndex, SuppressedMatch
 
 
@@ -30,6 +35,8 @@ class Extraction:
     facts: list[Fact]
     values: dict[str, Any] = field(default_factory=dict)  # every testable case path's value
     notices: list[str] = field(default_factory=list)
+    #: (site name, why): sites whose distances to strategic facilities were not measured
+    unmeasured_sites: list[tuple[str, str]] = field(default_factory=list)
     suppressed: list[tuple[str, SuppressedMatch]] = field(default_factory=list)  # (source, hit)
 
     def by_id(self) -> dict[str, Fact]:
@@ -199,6 +206,7 @@ class SignalExtractor:
             placed = self.gazetteer.place(site)
             if placed.location is None and placed.note:
                 out.notices.append(placed.note)
+                out.unmeasured_sites.append((site.name, UNMEASURED_REASONS[placed.precision]))
             evidence = self.facilities.distances(placed, self.search_km)
             evidence += declared_distances(site)
             for ev in evidence:

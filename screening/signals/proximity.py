@@ -34,6 +34,13 @@ class PlacedSite:
     area: LatLon | None = None  # a site placed only at city level: the city's point
 
 
+#: Why a site placed with this precision was not measured from (`Result.unmeasured`).
+UNMEASURED_REASONS = {
+    "unknown": "its place is not in the gazetteer",
+    "city": "it is placed only at city or district level",
+}
+
+
 class Gazetteer:
     def __init__(self, places: Sequence[Place]) -> None:
         self._index: NameIndex[Place] = NameIndex((p, [p.id, p.name, *p.aliases]) for p in places)

@@ -53,6 +53,32 @@ def test_unmeasured_sites_make_the_band_line_say_incomplete(tmp_path: Path) -> N
     assert "placed only at city level" in out
 
 
+def test_every_format_says_what_went_unmeasured(tmp_path: Path) -> None:
+    sites = "sites:\n  - {name: Depot, place: Atlantis}\n  - {name: Office, place: Shanghai}\n"
+    case = _case(tmp_path, "c.yaml", "Unplaced", sites)
+    case.write_text(case.read_text().replace("XX", "IL"))
+    code, out, _ = invoke("screen", str(case), "--rules", str(REAL_PACK), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["unmeasured"] == [
+        {"what": "proximity", "site": "Depot", "reason": "its place is not in the gazetteer"},
+        {
+            "what": "proximity",
+            "site": "Office",
+            "reason": "it is placed only at city or district level",
+        },
+    ]
+    md = invoke("screen", str(case), "--rules", str(REAL_PACK), "--format", "markdown")[1]
+    assert "**INCOMPLETE:** not measured: distances to strategic facilities from sites " in md
+    html = invoke("screen", str(case), "--rules", str(REAL_PACK), "--format", "html")[1]
+    assert 'id="incomplete"' in html and "‘Depot’ (its place is not in the gazetteer)" in html
+    measured = FIXTURES / "cases" / "port-city-concession.yaml"
+    assert (
+        json.loads(invoke("screen", str(measured), *RULES, "--format", "json")[1])["unmeasured"]
+        == []
+    )
+    assert 'id="incomplete"' not in invoke("screen", str(measured), *RULES, "--format", "html")[1]
+
+
 def test_a_measured_case_is_not_called_incomplete() -> None:
     code, out, _ = invoke("screen", str(FIXTURES / "cases" / "port-city-concession.yaml"), *RULES)
     assert code == 0 and "INCOMPLETE" not in out
