@@ -26,6 +26,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Self
 
@@ -86,6 +87,18 @@ class WaiversFile(BaseModel):
     waivers: list[Waiver] = Field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class WaiverSet:
+    """Waivers and the day they are judged on: what a batch sends to its workers, so every
+    case of a run is judged on the same day."""
+
+    waivers: tuple[Waiver, ...]
+    today: dt.date
+
+    def apply(self, result: Result, pack: RulePack) -> Result:
+        return apply_waivers(result, self.waivers, pack=pack, today=self.today)
+
+
 def load_waivers(path: Path) -> list[Waiver]:
     """Every waiver of a file; `InputError` with each problem at its file:line:col."""
     doc = read_yaml(path, max_bytes=MAX_WAIVERS_BYTES)
@@ -115,7 +128,7 @@ def apply_waivers(
         subject = _subject(w, result)
         if subject is None:
             continue
-        note = _lapsed(w, pack, today)
+        note = lapsed(w, pack, today)
         if note is not None:
             notes.append(note)
             continue
@@ -160,7 +173,7 @@ def _subject(w: Waiver, result: Result) -> str | None:
     return None
 
 
-def _lapsed(w: Waiver, pack: RulePack, today: dt.date) -> WaiverNote | None:
+def lapsed(w: Waiver, pack: RulePack, today: dt.date) -> WaiverNote | None:
     """Why a waiver no longer applies, or None when it does."""
     common = {"rule_id": w.rule_id, "scope": w.scope, "case_id": w.case_id, "party": w.party}
     if pack.rule(w.rule_id) is None:

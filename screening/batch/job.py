@@ -18,6 +18,7 @@ from screening.loading.case import MAX_CASE_BYTES
 from screening.loading.rulepack import RulePack
 from screening.models.result import Result
 from screening.report.html import render_batch_report
+from screening.waivers import WaiverSet
 
 
 @dataclass
@@ -55,14 +56,16 @@ def run_batch(
     on_total: Callable[[int], None] | None = None,
     report: Path | None = None,
     cluster: ClusterOptions | None = None,
+    waivers: WaiverSet | None = None,
 ) -> BatchSummary:
     """Screen every case named by `args` into `out`; bad files become error records.
 
     With `report`, each case's HTML dossier is written into a folder beside it and the
     overview page links to them. With `cluster`, cases are screened on a Dask cluster
-    (`cluster.py`) instead of `jobs` local processes; the output is the same.
+    (`cluster.py`) instead of `jobs` local processes; the output is the same. With
+    `waivers`, each worker applies them to the cases it screens.
     """
-    outcomes = _executor(cluster)
+    outcomes = _executor(cluster, waivers)
     summary = BatchSummary()
     meta = {
         "engine_version": __version__,
@@ -121,11 +124,16 @@ def run_batch(
 
 
 def _executor(
-    cluster: ClusterOptions | None,
+    cluster: ClusterOptions | None, waivers: WaiverSet | None = None
 ) -> Callable[[list[str], RulePack, int, bool], Iterator[Outcome]]:
     """The local process pool, or the Dask cluster (imported only then: an optional extra)."""
     if cluster is None:
-        return lambda todo, pack, jobs, dossiers: run(todo, pack, jobs, dossiers=dossiers)
+        return lambda todo, pack, jobs, dossiers: run(
+            todo, pack, jobs, dossiers=dossiers, waivers=waivers
+        )
+    if waivers is not None:
+        message = "--waivers is not supported with --executor dask yet; use the local executor"
+        raise InputError([Problem(Location("--waivers"), message, "usage")])
     try:
         from screening.batch.cluster import run_dask
     except ImportError as exc:

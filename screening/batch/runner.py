@@ -24,6 +24,7 @@ from screening.loading.rulepack import RulePack
 from screening.models.result import Result
 from screening.pipeline.screen import Screener
 from screening.report.html import render_dossier
+from screening.waivers import WaiverSet
 
 #: Files sent to a worker at a time: large enough to amortise the hand-over, small enough
 #: to keep every core busy at the end of a batch.
@@ -56,17 +57,19 @@ class ClusterOptions:
 _WORKER: Screener | None = None
 _WORKER_ERROR = ""
 _DOSSIERS = False
+_WAIVERS: WaiverSet | None = None
 
 
-def _init_worker(pack: RulePack, dossiers: bool) -> None:
+def _init_worker(pack: RulePack, dossiers: bool, waivers: WaiverSet | None = None) -> None:
     """Build the worker's screener from the pack the parent loaded (so every worker uses the
     rules the run records, even if the files change meanwhile). Signals are the parent's to
     handle. A failure is reported per case, not raised: a raising initialiser makes the pool
     start replacement workers forever."""
-    global _WORKER, _WORKER_ERROR, _DOSSIERS
+    global _WORKER, _WORKER_ERROR, _DOSSIERS, _WAIVERS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _DOSSIERS = dossiers
+    _WAIVERS = waivers
     try:
         _WORKER = Screener(pack)
     except Exception as exc:
@@ -79,11 +82,15 @@ def _screen_one(path: str) -> Outcome:
         return Outcome(
             printable(path), problems=(Problem(Location(printable(path)), message, "internal"),)
         )
-    return screen_path(_WORKER, path, dossier=_DOSSIERS)
+    return screen_path(_WORKER, path, dossier=_DOSSIERS, waivers=_WAIVERS)
 
 
 def screen_path(
-    screener: Screener, path: str, dossier: bool = False, source: str | None = None
+    screener: Screener,
+    path: str,
+    dossier: bool = False,
+    source: str | None = None,
+    waivers: WaiverSet | None = None,
 ) -> Outcome:
     """Screen one file (and render its HTML dossier if asked); failures become problems.
 
@@ -94,6 +101,8 @@ def screen_path(
     file = Path(source if source is not None else path)
     try:
         case, result = screener.screen_case_file(file, shown)
+        if waivers is not None:
+            result = waivers.apply(result, screener.pack)
         html = render_dossier(result, case, screener.pack) if dossier else None
         return Outcome(shown, record=CaseRecord.of(result, dossier_html=html))
     except InputError as exc:
@@ -153,7 +162,11 @@ class _Stop:
 
 
 def run(
-    paths: Iterable[str], pack: RulePack, jobs: int, dossiers: bool = False
+    paths: Iterable[str],
+    pack: RulePack,
+    jobs: int,
+    dossiers: bool = False,
+    waivers: WaiverSet | None = None,
 ) -> Iterator[Outcome]:
     """Outcomes of `paths`, in their order, screened by `jobs` processes (1: in this one)."""
     with _Stop() as stop:
@@ -162,13 +175,13 @@ def run(
             try:
                 for path in paths:
                     stop.check()
-                    yield screen_path(local, path, dossier=dossiers)
+                    yield screen_path(local, path, dossier=dossiers, waivers=waivers)
                     stop.check()
             finally:
                 local.close()
             return
         ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ctx.Pool(jobs, initializer=_init_worker, initargs=(pack, dossiers)) as pool:
+        with ctx.Pool(jobs, initializer=_init_worker, initargs=(pack, dossiers, waivers)) as pool:
             for outcome in pool.imap(_screen_one, paths, chunksize=CHUNK):
                 stop.check()
                 yield outcome

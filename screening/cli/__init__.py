@@ -58,6 +58,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "screen",
         "Screen one or more case files (or proposal documents) and explain every finding.",
     ),
+    "waivers": (
+        "screening.cli.waivers",
+        "waivers",
+        "Digest a rule for a new waiver; check a waivers file against the rules.",
+    ),
 }
 
 

@@ -21,6 +21,7 @@ from screening.cli.common import (
     report_problems,
     rules_option,
 )
+from screening.cli.waivers import waiver_set
 from screening.errors import InputError, Problem
 from screening.report.batch import backtest_json, backtest_markdown, render_backtest, render_summary
 
@@ -67,6 +68,13 @@ jobs_option = click.option(
     "need the screening package and the case files at the same absolute paths; the rules "
     "are sent from here. --jobs is then ignored.",
 )
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A waivers file (YAML): matching findings are recorded as waived and do not count.",
+)
 def batch(
     paths: tuple[str, ...],
     rules_dir: Path | None,
@@ -75,6 +83,7 @@ def batch(
     report: Path | None,
     executor: str,
     scheduler: str | None,
+    waivers_file: Path | None,
 ) -> None:
     """Score case files, folders and globs into a results file.
 
@@ -84,6 +93,7 @@ def batch(
     """
     if scheduler is not None and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
+    waivers = waiver_set(waivers_file)  # a bad file stops the batch before any work
     pack = load_pack_or_exit(rules_dir)
     cluster = (
         ClusterOptions(scheduler=scheduler, workers=jobs or default_jobs())
@@ -117,6 +127,7 @@ def batch(
                 on_total=lambda n: progress.update(task, total=n),
                 report=report,
                 cluster=cluster,
+                waivers=waivers,
             )
     except InputError as exc:
         report_problems(exc.problems)

@@ -20,6 +20,7 @@ from screening.cli.common import (
     report_problems,
     rules_option,
 )
+from screening.cli.waivers import load_waivers_or_exit, waive
 from screening.errors import InputError, Location, Problem, display_path, write_failure
 from screening.models.common import BANDS
 
@@ -48,6 +49,13 @@ if TYPE_CHECKING:
     "for one page per case).",
 )
 @no_cache_option
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A waivers file (YAML): matching findings are shown as waived and do not count.",
+)
 def screen(
     cases: tuple[Path, ...],
     rules_dir: Path | None,
@@ -55,6 +63,7 @@ def screen(
     fail_on: str | None,
     out_text: str | None,
     no_cache: bool,
+    waivers_file: Path | None,
 ) -> None:
     """Screen one or more case files (or proposal documents) and explain every finding.
 
@@ -67,6 +76,7 @@ def screen(
     only results: with one case that cannot be read, it stays empty (no JSON `null`); with
     several, `--format json` lists the cases that were screened.
     """
+    waivers = load_waivers_or_exit(waivers_file)
     screener = load_screener_or_exit(rules_dir, use_cache=not no_cache)
     pack = screener.pack
     out = Path(out_text) if out_text else None
@@ -95,6 +105,8 @@ def screen(
         except InputError as exc:
             report_problems(exc.problems)
             failed = True
+    if waivers_file is not None:
+        screened = [(case, waive(r, waivers, pack)) for case, r in screened]
     results = [r for _, r in screened]
     if fmt == "html":
         _write_html(screened, pack, out, folder)
