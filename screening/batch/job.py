@@ -17,6 +17,7 @@ from screening.errors import InputError, Location, Problem, write_failure
 from screening.loading.case import MAX_CASE_BYTES
 from screening.loading.rulepack import RulePack
 from screening.models.result import Result
+from screening.monitor.digests import pack_digests
 from screening.report.html import render_batch_report
 from screening.waivers import WaiverSet
 
@@ -71,6 +72,7 @@ def run_batch(
         "engine_version": __version__,
         "rules_digest": pack.digest,
         "rules_dir": str(pack.root),
+        "digests": pack_digests(pack),  # which rule or registry entry changed (monitor)
         "arguments": {"paths": args, "jobs": jobs, "out": str(out)}
         | (
             {}
@@ -175,7 +177,8 @@ class ReportWriter:
 
     def finish(self, errors: list[Problem]) -> None:
 
-        page = render_batch_report(self.results, [str(p) for p in errors], self.links)
+        failed = len({p.location.path for p in errors})
+        page = render_batch_report(self.results, [str(p) for p in errors], self.links, failed)
         self.report.write_text(page, encoding="utf-8")
 
 
@@ -188,7 +191,7 @@ def _inputs(args: list[str], sink: Sink, summary: BatchSummary, skip: bool = Tru
             summary.add(outcome)
             continue
         path = shown(item)
-        if skip and sink.resumable:
+        if skip and sink.resumable and sink.scored_before(path):  # else no need to hash it
             digest = file_digest(str(item), MAX_CASE_BYTES)
             if digest is not None and sink.already_scored(path, digest):
                 summary.skipped += 1

@@ -3,6 +3,7 @@
 import csv
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -190,6 +191,22 @@ def test_batch_report_writes_an_overview_and_a_dossier_per_case(
     assert "9-broken.yaml:4:9" in overview  # the error is listed
 
 
+def test_batch_report_heading_counts_failed_files_not_messages(
+    tmp_path: Path, pack: RulePack
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.yaml").write_text((CASES / "quiet.yaml").read_text())
+    (folder / "two-problems.yaml").write_text(
+        (CASES / "quiet.yaml").read_text() + "colour: red\nflavour: sour\n"
+    )
+    report = tmp_path / "report.html"
+    summary = run_batch([str(folder)], pack, 1, tmp_path / "r.jsonl", report=report)
+    assert summary.failed == 1 and len(summary.errors) == 2
+    heading = re.search(r"<h1>(.*?)</h1>", report.read_text()).group(1)  # type: ignore[union-attr]
+    assert heading == "1 case screened, 1 file failed (2 errors)"
+
+
 def test_csv_cells_cannot_run_as_formulas_and_odd_names_are_kept(
     tmp_path: Path, pack: RulePack
 ) -> None:
@@ -303,7 +320,7 @@ def test_a_schema_2_database_is_upgraded_and_its_stuck_runs_closed(
     db.execute("PRAGMA user_version = 2")
     again = run_batch([str(corpus)], pack, 1, out)
     assert (again.skipped, again.scored) == (6, 0)
-    assert db.execute("PRAGMA user_version").fetchone() == (3,)
+    assert db.execute("PRAGMA user_version").fetchone() == (4,)
     assert [s for (s,) in db.execute("SELECT status FROM runs")] == ["interrupted", "completed"]
     times = [
         t for (t,) in db.execute("SELECT started_at FROM runs UNION SELECT screened_at FROM cases")

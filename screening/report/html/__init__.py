@@ -66,13 +66,21 @@ def render_dossier(result: Result, case: Case, pack: RulePack) -> str:
 
 
 def render_batch_report(
-    results: list[Result], errors: list[str], dossier_links: dict[str, str]
+    results: list[Result],
+    errors: list[str],
+    dossier_links: dict[str, str],
+    failed_files: int | None = None,
 ) -> str:
-    """The overview of a batch; `dossier_links` maps case id -> relative dossier file name."""
+    """The overview of a batch; `dossier_links` maps case id -> relative dossier file name.
+
+    The heading counts files, like the other counts (`failed_files`, by default one file per
+    error); the errors in them are given apart when a file had several.
+    """
     ranked = sorted(results, key=lambda r: (-r.score, r.case_id))
     context = {
         "results": ranked,
         "errors": errors,
+        "failed_files": len(errors) if failed_files is None else failed_files,
         "band_chart": band_chart(results),
         "histogram": score_histogram(results),
         "heatmap": heatmap(ranked),
