@@ -21,7 +21,7 @@ from screening.batch.runner import Outcome
 from screening.errors import InputError, Location, Problem, display_path, printable, write_failure
 from screening.report.describe import timestamp
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Results are committed at least this often (and when the run ends or is interrupted).
 COMMIT_SECONDS = 0.5
 
@@ -79,12 +79,20 @@ CREATE TABLE IF NOT EXISTS errors (       -- a file's problems, as last read
   code           TEXT NOT NULL,
   message        TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS run_digests (  -- what a run screened with, entry by entry
+  run_id         INTEGER NOT NULL REFERENCES runs(run_id),
+  kind           TEXT NOT NULL,           -- rule, entity, facility, place
+  key            TEXT NOT NULL,           -- the rule or registry id
+  digest         TEXT NOT NULL,
+  PRIMARY KEY (run_id, kind, key)
+);
 CREATE INDEX IF NOT EXISTS cases_band ON cases(band);
 CREATE INDEX IF NOT EXISTS findings_rule ON findings(rule_id);
 CREATE INDEX IF NOT EXISTS findings_case ON findings(case_row);
 CREATE INDEX IF NOT EXISTS errors_path ON errors(path);
 """
 
+#: Schema 3 to 4 adds the table `run_digests` (created by _DDL); earlier runs have no rows.
 #: Schema 2 to 3: the process of a run, to tell a killed run from one still going; times
 #: written with `Z`, like those of the results' JSON.
 _MIGRATE_2 = (
@@ -139,7 +147,7 @@ class SqliteSink:
                 f"not a results database ({exc}); expected an SQLite file written by "
                 "screening batch, or a new file name",
             ) from None
-        if tables and version not in (2, SCHEMA_VERSION):
+        if tables and version not in (2, 3, SCHEMA_VERSION):
             self.db.close()
             raise _refused(
                 path,
@@ -171,9 +179,18 @@ class SqliteSink:
                 self.host,
             ),
         )
-        self.db.execute("COMMIT")
         self.run_id = cur.lastrowid
+        self.db.executemany(
+            "INSERT INTO run_digests (run_id, kind, key, digest) VALUES (?, ?, ?, ?)",
+            [
+                (self.run_id, kind, key, digest)
+                for kind, entries in sorted(meta.get("digests", {}).items())
+                for key, digest in sorted(entries.items())
+            ],
+        )
+        self.db.execute("COMMIT")
         self._buffer: list[Outcome] = []
+        self._scored_paths: set[str] | None = None
         self._last_flush = time.monotonic()
         self.conflicts = 0
 
@@ -197,6 +214,20 @@ class SqliteSink:
             [(run_id,) for run_id in gone],
         )
         return gone
+
+    def scored_before(self, path: str) -> bool:
+        """Whether a case from this file was stored with these rules and engine, whatever
+        its bytes: only then is the file worth hashing (`already_scored`). The paths are
+        read in one query, the first time: the parent then hashes no file of a new batch."""
+        if self._scored_paths is None:
+            self._scored_paths = {
+                row[0]
+                for row in self.db.execute(
+                    "SELECT path FROM cases WHERE rules_digest = ? AND engine_version = ?",
+                    (self.rules_digest, self.engine_version),
+                )
+            }
+        return _source(path) in self._scored_paths
 
     def already_scored(self, path: str, case_digest: str) -> bool:
         """Scored before by this engine version with these rules, from this file's bytes."""

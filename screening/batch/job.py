@@ -18,6 +18,7 @@ from screening.loading.case import MAX_CASE_BYTES
 from screening.loading.rulepack import RulePack
 from screening.models.result import Result
 from screening.monitor.digests import pack_digests
+from screening.monitor.digests import pack_digests
 from screening.report.html import render_batch_report
 from screening.waivers import WaiverSet
 
@@ -72,6 +73,7 @@ def run_batch(
         "engine_version": __version__,
         "rules_digest": pack.digest,
         "rules_dir": str(pack.root),
+        "digests": pack_digests(pack),  # which rule or registry entry changed (monitor)
         "digests": pack_digests(pack),  # which rule or registry entry changed (monitor)
         "arguments": {"paths": args, "jobs": jobs, "out": str(out)}
         | (

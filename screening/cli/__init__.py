@@ -52,6 +52,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "intake",
         "Draft case files from PDF, Word, HTML, Markdown or text documents.",
     ),
+    "monitor": (
+        "screening.cli.monitor",
+        "monitor_command",
+        "Screen the cases of a results DATABASE again and report every change.",
+    ),
     "rules": ("screening.cli.rules", "rules", "Check, test, list and document rule files."),
     "screen": (
         "screening.cli.screen",
