@@ -30,6 +30,8 @@ class Sink(Protocol):
     resumable: bool
     conflicts: int  # cases another run had already written (SQLite only)
 
+    def scored_before(self, path: str) -> bool: ...
+
     def already_scored(self, path: str, case_digest: str) -> bool: ...
 
     def write(self, outcome: Outcome) -> None: ...
@@ -72,6 +74,9 @@ class _FileSink:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._file: IO[str] = path.open("w", encoding="utf-8", newline="")
+
+    def scored_before(self, path: str) -> bool:
+        return False
 
     def already_scored(self, path: str, case_digest: str) -> bool:
         return False

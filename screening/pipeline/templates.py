@@ -14,6 +14,7 @@ each value in it at most `MAX_VALUE` (longer ones end in '…').
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from dataclasses import dataclass
@@ -135,13 +136,12 @@ def render(template: str, namespace: dict[str, Any]) -> str:
     Never raises: a template `parse_template` refuses is returned as written (cut to
     `MAX_RENDERED`), a value its spec does not fit is shown plainly.
     """
-    try:
-        parse_template(template)
-    except TemplateError:
+    parts = _parts(template)
+    if parts is None:
         return _cut(template, MAX_RENDERED)
     out: list[str] = []
     size = 0
-    for literal, name, spec, _ in string.Formatter().parse(template):
+    for literal, name, spec in parts:
         out.append(literal)
         size += len(literal)
         if name is not None and size < MAX_RENDERED:
@@ -154,6 +154,17 @@ def render(template: str, namespace: dict[str, Any]) -> str:
         if size >= MAX_RENDERED:
             break
     return _cut("".join(out), MAX_RENDERED)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parts(template: str) -> tuple[tuple[str, str | None, str | None], ...] | None:
+    """(literal, field name, spec) of a template `parse_template` accepts, else None: parsed
+    once per template, not once per firing (a pack has a few hundred at most)."""
+    try:
+        parse_template(template)
+    except TemplateError:
+        return None
+    return tuple((lit, name, spec) for lit, name, spec, _ in string.Formatter().parse(template))
 
 
 def _format(value: Any, spec: str) -> str:

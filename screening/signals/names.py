@@ -25,6 +25,9 @@ __all__ = ["MIN_FUZZY_LENGTH", "NameHit", "NameIndex", "NameMatch", "normalise_n
 T = TypeVar("T")
 #: Names shorter than this (after normalisation) are matched exactly, never fuzzily.
 MIN_FUZZY_LENGTH = 6
+#: Lookups an index remembers (the oldest forgotten first): the same companies, cities and
+#: ministries recur across the cases of a batch, and a fuzzy miss scans every registry name.
+MEMO_SIZE = 4096
 
 
 def similarity(a: str, b: str) -> float:
@@ -83,6 +86,15 @@ class NameIndex(Generic[T]):
                     self._add(_Entry(number, item, name), variant)
         self._choices = list(self._fuzzy)
         self._keys = list(self._tiers[1])  # every key, short ones too: for the nearest miss
+        self._memo: dict[tuple[str, float | None], NameMatch[T]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (the pack cache) without the lookups it remembers."""
+        return {k: v for k, v in vars(self).items() if k != "_memo"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        self._memo = {}
 
     def _add(self, entry: _Entry[T], variant: str) -> None:
         key = normalise_name(variant)
@@ -107,6 +119,17 @@ class NameIndex(Generic[T]):
         return self.match(name, min_score).hit
 
     def match(self, name: str, min_score: float | None) -> NameMatch[T]:
+        """What `name` denotes (a `NameMatch` is frozen: a remembered one is shared)."""
+        key = (name, min_score)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._match(name, min_score)
+            if len(self._memo) >= MEMO_SIZE:
+                del self._memo[next(iter(self._memo))]
+            self._memo[key] = found
+        return found
+
+    def _match(self, name: str, min_score: float | None) -> NameMatch[T]:
         variants = name_variants(name)
         keys = [k for k in (normalise_name(v) for v in variants) if k]
         if not keys:
