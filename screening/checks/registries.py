@@ -27,6 +27,13 @@ def check_registries(pack: RulePack) -> list[Problem]:
         if fac.kind not in kinds:
             msg = f"facility '{fac.id}': unknown kind '{fac.kind}'; {expected(kinds, fac.kind)}"
             out.append(Problem(loc, msg, "registry"))
+        if fac.range_tier is not None and fac.range_tier not in pack.matching.proximity_ranges:
+            known = set(pack.matching.proximity_ranges)
+            msg = (
+                f"facility '{fac.id}': unknown range_tier '{fac.range_tier}'; "
+                f"{expected(known, fac.range_tier)} (matching.yaml proximity_ranges)"
+            )
+            out.append(Problem(loc, msg, "registry"))
         if fac.us_802_part is not None and fac.country != US_802_COUNTRY:
             msg = (
                 f"facility '{fac.id}': us_802_part is for installations listed in 31 CFR part "

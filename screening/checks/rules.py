@@ -37,6 +37,7 @@ def check_context(pack: RulePack, rule_ids: set[str]) -> CheckContext:
         rule_ids=frozenset(rule_ids),
         proximity_search_km=pack.matching.proximity_search_km,
         entity_min_score=pack.matching.entity_min_score,
+        proximity_ranges=pack.matching.ranges,
     )
 
 

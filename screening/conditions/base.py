@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol
 
@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from screening.models.common import Slug, Strict
 from screening.models.evidence import Evidence
 from screening.models.facts import Fact
+from screening.models.settings import STANDARD_RANGE
 
 Pattern = dict[str, Any]
 #: A path inside the leaf's YAML mapping, e.g. ("proximity", "tiers", "naval_base").
@@ -75,6 +76,14 @@ class CheckContext:
     rule_ids: frozenset[str]
     proximity_search_km: float
     entity_min_score: float
+    #: every range tier by name (km), the standard one included (matching.yaml)
+    proximity_ranges: Mapping[str, float] = field(default_factory=dict)
+
+    def range_km(self, tiers: Sequence[str] = ()) -> float:
+        """The widest distance a rule may test among these tiers (all tiers when none)."""
+        ranges = self.proximity_ranges or {STANDARD_RANGE: self.proximity_search_km}
+        known = [ranges[t] for t in tiers if t in ranges] if tiers else list(ranges.values())
+        return max(known, default=self.proximity_search_km)
 
 
 @dataclass

@@ -1,6 +1,11 @@
 """`proximity`: a site lies within a distance of a facility of given kinds (edge distance).
 
     - proximity: {tiers: {naval_base: 3, military_airbase: 5}, basis: computed}
+    - proximity: {tiers: {air_base: 160.934}, range_tiers: [extended]}
+
+A facility is measured as far as its registry range tier reaches (matching.yaml: the
+standard proximity_search_km, or a named range such as the 100-mile extended range of US
+Part 802 installations), so a fact exists only within the facility's own range.
 
 Distances are geodesic, measured in Python from the site to the facility's footprint (or
 declared by the filer); each is a `proximity` fact with the facility kind, km and basis.
@@ -25,6 +30,7 @@ from screening.conditions.base import (
 from screening.models import facts as F
 from screening.models.common import Slug, Strict
 from screening.models.evidence import Evidence, ProximityEvidence
+from screening.models.settings import STANDARD_RANGE
 
 
 class ProximityTest(Strict):
@@ -37,6 +43,12 @@ class ProximityTest(Strict):
         default="any",
         description="same_area: facilities placed only at a city or area point, the site in "
         "that area (no distance is known, so the tiers' distances are not tested).",
+    )
+    range_tiers: list[Slug] = Field(
+        default_factory=list,
+        description="Only facilities whose registry range is one of these (matching.yaml "
+        "proximity_ranges, or 'standard' for a facility that names none and for declared "
+        "distances); empty: any. The tiers' distances may reach the widest of them.",
     )
 
 
@@ -52,15 +64,20 @@ class ProximityCondition(LeafCondition):
 
     def tests(self) -> list[Pattern]:
         p = self.proximity
+        ranges = [{"range_tier": t} for t in sorted(set(p.range_tiers))]
+        within: list[Pattern] = (
+            [ranges[0] if len(ranges) == 1 else {"$or": ranges}] if ranges else []
+        )
         if p.basis == "same_area":
             kinds = [{"facility_kind": k} for k in sorted(p.tiers)]
-            return [{"basis": "same_area"}, kinds[0] if len(kinds) == 1 else {"$or": kinds}]
+            kind = kinds[0] if len(kinds) == 1 else {"$or": kinds}
+            return [{"basis": "same_area"}, *within, kind]
         tiers = [
             {"$and": [{"facility_kind": k}, {"$lte": {"km": float(km)}}]}
             for k, km in sorted(p.tiers.items())
         ]
         out: list[Pattern] = [{"basis": p.basis}] if p.basis != "any" else []
-        return [*out, tiers[0] if len(tiers) == 1 else {"$or": tiers}]
+        return [*out, *within, tiers[0] if len(tiers) == 1 else {"$or": tiers}]
 
     @property
     def widest_km(self) -> float:
@@ -72,12 +89,20 @@ class ProximityCondition(LeafCondition):
             if kind not in ctx.facility_kinds:
                 msg = f"unknown facility kind '{kind}'; {expected(ctx.facility_kinds, kind)}"
                 yield where, msg, "rule-vocabulary"
-            if km <= 0 or km > ctx.proximity_search_km:
+            limit = ctx.range_km(self.proximity.range_tiers)
+            if km <= 0 or km > limit:
+                of = ", ".join(self.proximity.range_tiers) or "every range tier"
                 msg = (
                     f"distance {km:g} km out of range; expected more than 0 and at most "
-                    f"proximity_search_km ({ctx.proximity_search_km:g})"
+                    f"{limit:g} (the widest range of {of}: proximity_search_km and "
+                    "proximity_ranges in matching.yaml)"
                 )
                 yield where, msg, "rule-range"
+        known = ctx.proximity_ranges or {STANDARD_RANGE: ctx.proximity_search_km}
+        for i, tier in enumerate(self.proximity.range_tiers):
+            if tier not in known:
+                msg = f"unknown range tier '{tier}'; {expected(set(known), tier)}"
+                yield ("proximity", "range_tiers", i), msg, "rule-vocabulary"
 
     def caveats(self, evidence: Evidence) -> list[str]:
         if not isinstance(evidence, ProximityEvidence):

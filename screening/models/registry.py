@@ -56,6 +56,11 @@ class Facility(Strict):
         description="The Part of Appendix A to 31 CFR part 802 (US covered real estate) that "
         "lists it: 1 (close proximity, 1 mile) or 2 (extended range, 100 miles).",
     )
+    range_tier: Slug | None = Field(
+        default=None,
+        description="A range named in matching.yaml `proximity_ranges` (e.g. extended): how far "
+        "from the facility a site is measured; absent: the standard proximity_search_km.",
+    )
     source: NonEmpty
     notes: str | None = None
 

@@ -17,6 +17,7 @@ from screening.models.case import Case, Party, Site
 from screening.models.casepaths import case_values, fact_key
 from screening.models.evidence import EntityEvidence, LandEvidence, TextEvidence
 from screening.models.facts import Fact
+from screening.models.settings import STANDARD_RANGE
 from screening.signals.derived import derived_values
 from screening.signals.entities import EntityIndex, PartyMatch, entity_entries, match_notices
 from screening.signals.ownership import OwnershipResolver
@@ -145,7 +146,10 @@ class SignalExtractor:
             ),
             default=0.0,
         )
-        self.search_km = min(pack.matching.proximity_search_km, widest or float("inf"))
+        reach = widest or float("inf")
+        self.search_km = min(pack.matching.proximity_search_km, reach)
+        #: each range tier's distance, no farther than any rule looks
+        self.ranges = {k: min(km, reach) for k, km in pack.matching.ranges.items()}
 
     def extract(self, case: Case) -> Extraction:
         values = case_values(case) | derived_values(case, self.pack)
@@ -207,7 +211,7 @@ class SignalExtractor:
             if placed.location is None and placed.note:
                 out.notices.append(placed.note)
                 out.unmeasured_sites.append((site.name, UNMEASURED_REASONS[placed.precision]))
-            evidence = self.facilities.distances(placed, self.search_km)
+            evidence = self.facilities.distances(placed, self.search_km, self.ranges)
             evidence += declared_distances(site)
             for ev in evidence:
                 n += 1
@@ -216,6 +220,7 @@ class SignalExtractor:
                     "basis": ev.basis,
                     "facility": ev.facility_id or ev.facility,
                     "site": site_key(index),  # join key: the same site
+                    "range_tier": self.facilities.tiers.get(ev.facility_id or "", STANDARD_RANGE),
                 }
                 if ev.distance_km is not None:  # a same-area fact has no distance to test
                     attrs["km"] = ev.distance_km

@@ -7,7 +7,7 @@ facilities are measured from a site in one vectorised call to PROJ.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pyproj import Geod
@@ -16,6 +16,7 @@ from screening.models.case import Site
 from screening.models.common import LatLon
 from screening.models.evidence import ProximityEvidence
 from screening.models.registry import Facility, Place
+from screening.models.settings import STANDARD_RANGE
 from screening.signals.names import NameIndex
 
 #: Geodesics on the WGS84 ellipsoid (Karney's algorithm, in PROJ's C library).
@@ -84,6 +85,8 @@ class FacilityIndex:
         self.facilities = [f for f in facilities if f.location is not None]
         self._lats = [f.location.lat for f in self.facilities if f.location]
         self._lons = [f.location.lon for f in self.facilities if f.location]
+        #: each facility's range tier (matching.yaml), the standard one when it names none
+        self.tiers = {f.id: f.range_tier or STANDARD_RANGE for f in facilities}
 
     def _same_area_only(self, placed: PlacedSite) -> list[ProximityEvidence]:
         """A city-placed site: only the area facilities of that city (nothing is measured)."""
@@ -93,8 +96,13 @@ class FacilityIndex:
                 out.append(_same_area(placed, fac))
         return out
 
-    def distances(self, placed: PlacedSite, search_km: float) -> list[ProximityEvidence]:
-        """Computed distances to every facility within `search_km` of the site, nearest first."""
+    def distances(
+        self, placed: PlacedSite, search_km: float, ranges: Mapping[str, float] | None = None
+    ) -> list[ProximityEvidence]:
+        """Computed distances to every facility within its range of the site, nearest first.
+
+        A facility is measured as far as `ranges` gives for its range tier, `search_km` for
+        a facility without one (or a tier `ranges` leaves out)."""
         if not self.facilities:
             return []
         if placed.location is None:
@@ -110,10 +118,17 @@ class FacilityIndex:
                 # only "in the same area" when the site lies within the area's radius
                 if edge_km == 0.0:
                     out.append(_same_area(placed, fac))
-            elif edge_km <= search_km:
+            elif edge_km <= _limit(fac, search_km, ranges):
                 out.append(_evidence(placed, fac, edge_km))
         out.sort(key=lambda e: (e.distance_km is None, e.distance_km or 0.0))
         return out
+
+
+def _limit(fac: Facility, search_km: float, ranges: Mapping[str, float] | None) -> float:
+    """How far from `fac` a site is measured: its range tier's distance, or the standard."""
+    if ranges is None or fac.range_tier is None:
+        return search_km
+    return ranges.get(fac.range_tier, search_km)
 
 
 def _area_distances(placed: PlacedSite, facilities: Sequence[Facility]) -> list[float]:
