@@ -3,7 +3,7 @@
 Order, lowest first: shared models, condition kinds, the rule and result models, loading,
 signals, compiling, the per-case pipeline, the tools built on it (checks, explain, impact,
 rule examples, catalogue, schemas), reports and `explain`, batch and backtest, the batch
-summaries, and the CLI. A module may
+summaries, the workbench (`screening serve`), and the CLI. A module may
 import its own layer and any lower one; imports inside functions count too.
 """
 
@@ -39,6 +39,7 @@ LAYERS: list[list[str]] = [
     ["screening.batch", "screening.backtest", "screening.calibrate", "screening.monitor"],
     ["screening.portfolio"],  # reads the results database (batch) and the registries
     ["screening.report.batch", "screening.report.calibrate"],  # batch, backtest, calibration
+    ["screening.workbench"],  # `screening serve`: the web app over all of the above
     ["screening.cli"],
 ]
 

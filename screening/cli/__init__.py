@@ -63,6 +63,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "screen",
         "Screen one or more case files (or proposal documents) and explain every finding.",
     ),
+    "serve": (
+        "screening.cli.serve",
+        "serve",
+        "Start the reviewer workbench: queue, dossiers, decisions, waivers, rule editing.",
+    ),
     "waivers": (
         "screening.cli.waivers",
         "waivers",
