@@ -13,7 +13,8 @@ import unicodedata
 from collections import Counter
 from typing import Any, cast
 
-from screening.intake.extract import Evidence, Findings, PartyFound
+from screening.intake.evidence import Evidence
+from screening.intake.extract import Findings, PartyFound
 from screening.models.registry import Entity
 
 UNKNOWN_COUNTRY = "ZZ"
@@ -164,7 +165,7 @@ class Builder:
             "kind": "company",
             "roles": roles,
             "notes": f"unresolved: not in the registry{nearest}; country "
-            "not stated (ZZ); kind from its legal form",
+            "not stated (ZZ); kind from its legal form or organisation word",
         }
 
     def _patterned(self, p: PartyFound, ident: str, roles: list[str]) -> dict[str, Any]:
@@ -198,11 +199,14 @@ class Builder:
 
     def _target(self, parties: list[dict[str, Any]]) -> dict[str, Any] | None:
         f = self.f
-        if not f.sectors and not f.technologies:
+        if not f.sectors and not f.technologies and f.target is None:
             return None
         owner = next((p for p in parties if "seller" in p["roles"]), None)
         target: dict[str, Any] = {"name": owner["name"] if owner else UNNAMED_TARGET}
-        if owner is None:
+        if f.target is not None:
+            target["name"] = str(f.target.value)
+            self.evidence[("target", "name")] = f.target.evidence
+        elif owner is None:
             self.notes.append("target: the document does not name it; fill in target.name")
         if f.sectors:
             target["sectors"] = [s.value for s in f.sectors]

@@ -241,9 +241,7 @@ ROLE_BEFORE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "signatory",
         re.compile(
-            r"(?:signed\s+by|for\s+and\s+on\s+behalf\s+of|signatory:?|between)\s+(?:the"
-            r"\s+)?$",
-            re.I,
+            r"(?:signed\s+by|for\s+and\s+on\s+behalf\s+of|signatory:?)\s+(?:the\s+)?$", re.I
         ),
     ),
 )
@@ -261,6 +259,21 @@ def roles_at(text: str, start: int, end: int) -> Iterator[Cue]:
         m = pattern.search(before)
         if m:
             yield Cue(role, start - len(before) + m.start(), start - len(before) + m.end())
+    m = _BETWEEN.search(before)
+    if m:  # 'an agreement … between X and Y', not 'exchange programmes between X and Y'
+        s, e = sentence_at(text, start, end)
+        if _SIGNING.search(text, s, e):
+            yield Cue("signatory", start - len(before) + m.start(), start - len(before) + m.end())
+
+
+_BETWEEN = re.compile(
+    r"\bbetween\s+(?:the\s+)?(?:[^,;.]{0,60}?,\s+|[^,;.]{0,60}?\s+and\s+)?$", re.I
+)
+_SIGNING = _rx(
+    r"sign(?:s|ed|ing)?|agreements?|memorand(?:um|a)|MOU|MoU|contracts?|deed|accord|treaty"
+    r"|protocol|(?:is|was)\s+made"
+    r"|协议|合同|签署|הסכם|חתמו|חתם"
+)
 
 
 #: Words that make a sentence about the deal itself: an act of agreeing, signing, building,
@@ -270,8 +283,50 @@ DEAL_ACTS = _rx(
     r"sign(?:s|ed|ing)?|agreements?|memorand(?:um|a|ums)\s+of\s+understanding|MOU|MoU|"
     r"concessions?|tenders?|contracts?|twin(?:ning|ned)?|sister[- ]cit(?:y|ies)|delegations?|"
     r"led|framework|acquir(?:e|es|ed|ing)|acquisitions?|invest(?:s|ed|ing|ments?)?|loans?|"
-    r"financ(?:e|es|ed|ing)|joint\s+venture|bid|tendered|construct(?:s|ed|ion)?|operat(?:es|ed|or)"
+    r"financ(?:e|es|ed|ing)|joint|bid|tendered|construct(?:s|ed|ion)?|operat(?:es|ed|or)|"
+    r"partner(?:s|ed|ing|ship)?|collaborat(?:e|es|ed|ing|ion)|co-develop(?:s|ed|ing|ment)?|"
+    r"approv(?:al|ed|es)|open(?:ed|ing)|establish(?:es|ed|ing|ment)?|takeover|purchase[sd]?|"
+    r"bought|sale"
 )
+#: Where a name stands outside the deal its sentence tells of: the venue ('signed at the
+#: meeting of the X'), a source ('published by X', 'according to X'), what a visitor saw
+#: ('inspected X's bus route', 'met X'), or a commentator ('X, an expert on …', 'Professor X').
+_OUTSIDE_BEFORE = re.compile(
+    r"(?:\bat\s+the\s+(?:\w+\s+){0,2}(?:meeting|session|summit|conference|forum)s?\s+of"
+    r"|\bat|\bpublished\s+by|\baccording\s+to|\breadout\s+from|\breported\s+by"
+    r"|\b(?:inspected|visited|visiting|toured|met|meeting|met\s+with)(?:\s+\w+){0,1}?"
+    r"|\bProfessor|\bProf\.|\bexpert)\s+(?:the\s+)?(?:[A-Z]\w*['’]s\s+)?$",
+    re.I,
+)
+_OUTSIDE_AFTER = re.compile(
+    r"^(?:\s+of\s+[A-Z][\w ]{0,30})?,\s+(?:an?|the)\s+(?:\w+\s+){0,2}(?:expert|research"
+    r"\s+fellow|researcher|analyst|scholar|professor|commentator)\b"
+)
+
+
+_WITNESS_BEFORE = re.compile(r"\bin\s+the\s+presence\s+of\b[^.;]*$", re.I)
+_WITNESS_AFTER = re.compile(
+    r"^[^.;]{0,100}?\b(?:also\s+)?(?:attend|attends|attended|witness|witnessed)\s+(?:the|a)\s+"
+    r"(?:\w+\s+){0,2}ceremony",
+    re.I,
+)
+
+
+def outside_deal(text: str, start: int, end: int) -> bool:
+    """The name at [start, end) is a venue, a source, a place visited, a commentator, or a
+    witness ('in the presence of X', 'X attended the signing ceremony'): its sentence may tell
+    of the deal without making it a party."""
+    before = text[max(0, start - 60) : start]
+    after = text[end : end + 120]
+    s, _ = sentence_at(text, start, end)
+    return bool(
+        _OUTSIDE_BEFORE.search(before)
+        or _OUTSIDE_AFTER.match(after)
+        or _WITNESS_BEFORE.search(text, s, start)
+        or _WITNESS_AFTER.match(after)
+    )
+
+
 #: ... and in Chinese and Hebrew, where words are not bounded as in Latin script.
 DEAL_ACTS_CJK_HE = re.compile(r"签署|签约|协议|合同|谅解备忘录|投资|הסכם|חתמו|חתם|מזכר הבנות")
 

@@ -7,21 +7,14 @@ Nothing is filled in that the text does not say; `build` turns the findings into
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from screening.intake import cues, figures
-from screening.intake.names import (
-    NameFinder,
-    NameHit,
-    OrgName,
-    PatternName,
-    people,
-    public_bodies,
-    resolve_legal_names,
-)
+from screening.intake import cues, deals, figures
+from screening.intake.evidence import Evidence, Locator
+from screening.intake.names import NameFinder, NameHit, OrgName, resolve_legal_names
+from screening.intake.patterned import PatternName, people, person_references, public_bodies
 from screening.intake.read import DocumentText
 from screening.loading.rulepack import RulePack
 from screening.models.registry import Entity, Place
@@ -86,20 +79,6 @@ _TERM_WORDS = (
 )
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """Where a value was read: 'p. 2 ¶ 3', the words quoted, and how sure the reading is."""
-
-    where: str
-    quote: str
-    confidence: float
-    note: str | None = None
-
-    def comment(self) -> str:
-        note = f"; {self.note}" if self.note else ""
-        return f'{self.where}: "{self.quote}" (confidence {self.confidence:.2f}{note})'
-
-
 @dataclass
 class Found:
     """A value found in the text, with its evidence (several mentions keep the first)."""
@@ -141,39 +120,14 @@ class Findings:
     notes: list[str]
     #: Named only in passing: no role cue and no sentence about the deal (see `split`).
     mentions: list[PartyFound] = field(default_factory=list)
-
-
-class Locator:
-    """Offsets of the joined text -> 'p. 2 ¶ 3' and a short quote."""
-
-    def __init__(self, doc: DocumentText, text: str) -> None:
-        self.doc, self.text, self._starts = doc, text, doc.starts()
-
-    def where(self, offset: int) -> str:
-        i = max(0, bisect.bisect_right(self._starts, offset) - 1)
-        return self.doc.blocks[i].where
-
-    def quote(self, start: int, end: int, context: int = 30) -> str:
-        """The matched words with a little context, on one line, cut at spaces."""
-        left = max(0, start - context)
-        right = min(len(self.text), end + context)
-        if left > 0 and " " in self.text[left:start]:
-            left = self.text.index(" ", left) + 1
-        if right < len(self.text) and " " in self.text[end:right]:
-            right = self.text.rindex(" ", end, right)
-        words = " ".join(self.text[left:right].split()).replace('"', "'")
-        return ("…" if left > 0 else "") + words + ("…" if right < len(self.text) else "")
-
-    def evidence(
-        self, start: int, end: int, confidence: float, note: str | None = None
-    ) -> Evidence:
-        return Evidence(self.where(start), self.quote(start, end), round(confidence, 2), note)
+    #: The company or asset the deal's words say is acquired ('the takeover of KUKA').
+    target: Found | None = None
 
 
 class Extractor:
     """The pack's registries, gazetteer and phrases, compiled once for many documents."""
 
-    def __init__(self, pack: RulePack, *, registry_mentions: bool = False) -> None:
+    def __init__(self, pack: RulePack, *, registry_mentions: bool = True) -> None:
         """`registry_mentions`: registry entities and legal-form names named only in
         passing are mentions too. Off by default: screening reads registry entities from
         the parties, and the split costs a third of them on the seed documents
@@ -200,6 +154,8 @@ class Extractor:
             if not any(s < n.end and n.start < e for s, e in taken)
         ]
         found = _parties(text, at, entity_hits, unresolved) + _patterned(text, at, patterned)
+        spans = taken + [(h.start, h.end) for h in hits]
+        target = self._deal_roles(text, at, found, spans)
         parties, mentions = split(found, registry_mentions=self.registry_mentions)
         places: dict[str, tuple[Place, Evidence]] = {}
         for h in hits:
@@ -242,7 +198,42 @@ class Extractor:
             ),
             notes=notes,
             mentions=mentions,
+            target=target,
         )
+
+    def _deal_roles(
+        self, text: str, at: Locator, found: list[PartyFound], spans: list[tuple[int, int]]
+    ) -> Found | None:
+        """Roles and names the deal's grammar states (`deals`): a role for a party already
+        found, a new party for a buyer or seller named by its short name (a registry entity
+        when the project's matching finds one, else unresolved), and the target's name.
+        An unresolved party named as the target is the target, not a party."""
+        target: Found | None = None
+        for d in deals.deal_names(text):
+            ev = at.evidence(d.cue_start, d.cue_end, 0.7, f"{d.role} by the deal's words")
+            key = normalise_name(d.name)
+            same = [p for p in found if key in {normalise_name(n) for n in (p.name, *p.aliases)}]
+            if d.role == "target":
+                target = target or Found(d.name, ev)
+                found[:] = [p for p in found if p not in same or p.entity is not None]
+                continue
+            if same or any(s < d.end and d.start < e for s, e in spans):
+                for p in same:
+                    p.roles.setdefault(d.role, ev)
+                continue
+            match = self.entity_index.match(d.name, self.min_score)
+            entity = match.hit.item if match.hit is not None else None
+            known = [p for p in found if entity is not None and p.entity is entity]
+            if known:
+                known[0].roles.setdefault(d.role, ev)
+                continue
+            name = entity.name if entity is not None else d.name
+            party = PartyFound(entity, name, ev, roles={d.role: ev})
+            if entity is not None and d.name != entity.name:
+                party.aliases.append(d.name)
+            found.append(party)
+            spans.append((d.start, d.end))
+        return target
 
     def _technologies(self, text: str, at: Locator) -> list[Found]:
         hits, _ = self.phrases.search(text)
@@ -289,8 +280,9 @@ def _parties(
             seen[key].mentions += 1
             _add_roles(seen[key], text, at, org.start, org.end)
             continue
+        how = (0.6, "legal form") if org.legal_form else (0.5, "organisation word")
         party = PartyFound(
-            None, org.name, at.evidence(org.start, org.end, 0.6, "legal form"), nearest=org.nearest
+            None, org.name, at.evidence(org.start, org.end, *how), nearest=org.nearest
         )
         _add_roles(party, text, at, org.start, org.end)
         seen[key] = party
@@ -301,7 +293,7 @@ def _parties(
 def _add_roles(party: PartyFound, text: str, at: Locator, start: int, end: int) -> None:
     for cue in cues.roles_at(text, start, end):
         party.roles.setdefault(cue.value, at.evidence(cue.start, cue.end, 0.6))
-    if party.deal is None:
+    if party.deal is None and not cues.outside_deal(text, start, end):
         act = cues.deal_act_at(text, start, end)
         if act is not None:
             party.deal = at.evidence(
@@ -346,6 +338,13 @@ def _patterned(text: str, at: Locator, names: list[PatternName]) -> list[PartyFo
             party.level = party.level or n.level
             party.title = party.title or n.title
         _add_roles(party, text, at, n.start, n.end)
+    people_found = {p.name: p for p in by_key.values() if p.kind == "person"}
+    seen = [(n.start, n.end) for n in names]
+    for name, spans in person_references(text, list(people_found)).items():
+        for s, e in spans:
+            if not any(a < e and s < b for a, b in seen):
+                people_found[name].mentions += 1
+                _add_roles(people_found[name], text, at, s, e)
     return list(by_key.values())
 
 

@@ -56,6 +56,7 @@ class OrgName:
     start: int
     end: int
     nearest: str | None = None  # the closest registry name and its score, for the note
+    legal_form: bool = True  # False: named with an organisation word ('Group', 'Capital')
 
 
 class NameFinder:
@@ -146,15 +147,35 @@ def _bounded(text: str, start: int, end: int, alias: str) -> bool:
 # --- Names with a legal form --------------------------------------------------------------
 
 _LEGAL_FORM = (
-    r"(?:Co\.,?\s*Ltd\.?|Company\s+Limited|Co\.|Ltd\.?|Limited|Inc\.?|Incorporated|Corp\.?"
-    r"|Corporation|GmbH|AG|S\.A\.|SA|S\.p\.A\.|PLC|plc|LLC|L\.L\.C\.|LLP|Pte\.?\s+Ltd\.?"
-    r"|B\.V\.|N\.V\.|Pty\.?\s+Ltd\.?)"
+    r"(?:Co\.?,?\s*Ltd\.?|Company\s+Limited|Private\s+Limited|Pte\.?\s+Ltd\.?|Pty\.?\s+Ltd\.?"
+    r"|Sdn\.?\s+Bhd\.?|Co\.|Ltd\.?|Limited|Inc\.?|Incorporated|Corp\.?|Corporation|GmbH"
+    r"|S\.(?:a|à)\.?\s?r\.?\s?l\.?|S\.p\.A\.?|SpA|S\.A\.S\.?|S\.A\.|S\.L\.|SA|SAS|AG|SE|AB|ASA"
+    r"|A/S|Oy|KG|PJSC|JSC|PLC|Plc|plc|LLC|L\.L\.C\.|LLP|LP|L\.P\.|B\.V\.?|N\.V\.?|BV|NV|K\.K\.)"
+)
+#: Words that make a capitalised name an organisation's without a legal form ('Delek Group',
+#: 'Qatar Holding', 'Lion Capital'): found with a lower confidence than a legal form.
+_ORG_WORD = (
+    r"(?:Group|Holdings?|Capital|Partners|Investments|Fund|Industries|Technologies"
+    r"|Systems|Microsystems|Semiconductors?|Electronics|Pharmaceuticals?|Aerospace|Hospitality"
+    r"|Ventures|Enterprises|Motors|Airlines|Telecom|Communications)"
 )
 _WORD = r"(?:[A-Z][\w'’&.\-]*|\([A-Z][\w ]*\))"
 _LATIN_ORG = re.compile(
     rf"(?<![\w&])({_WORD}(?:[ \t]+(?:(?:of|and|for|de|&)[ \t]+)?{_WORD}){{0,7}}),?[ \t]+"
     rf"({_LEGAL_FORM})(?![\w])"
 )
+_CUE_ORG = re.compile(
+    rf"(?<![\w&])({_WORD}(?:[ \t]+(?:&[ \t]+)?{_WORD}){{0,5}}?[ \t]+{_ORG_WORD})(?![\w'’])"
+)
+#: Words that do not make a name: nationalities and generic heads ('Chinese Group').
+_NOT_DISTINCTIVE_WORDS = (
+    "Chinese Israeli China Israel State National International Foreign Global US UK EU "
+    "Asian European American Western Private Public Joint Investment Venture"
+)
+_NOT_DISTINCTIVE = frozenset(_NOT_DISTINCTIVE_WORDS.split())
+#: Abbreviations that end in a full stop inside a name (a longer word with one ends a sentence).
+_ABBREVIATION_WORDS = "Co Inc Corp Ltd Bros Intl Mfg St Mt Dr Mr Jr Sr"
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _CJK_ORG = re.compile(
     r"([\u4e00-\u9fff（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团公司))"
 )
@@ -166,27 +187,49 @@ _LEADING_WORDS = (
     "The In On At By And With From For Under Between Both Its Their This That A An As "
     "Also Meanwhile Yesterday Today When While After Before Since Then Last Next"
 )
-_LEADING = frozenset(_LEADING_WORDS.split())
+LEADING = frozenset(_LEADING_WORDS.split())
+_LEADING = LEADING
 
 
-def legal_names(text: str) -> Iterator[tuple[str, int, int]]:
-    """Every organisation name with a legal form: (name, start, end)."""
-    for m in _LATIN_ORG.finditer(text):
-        words = m.group(1).split()
-        start = m.start(1)
-        while words and words[0] in _LEADING:
-            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end(1)
-            words = words[1:]
-        if not words:
-            continue
-        yield text[start : m.end()].rstrip(",. "), start, m.end()
+def legal_names(text: str) -> Iterator[tuple[str, int, int, bool]]:
+    """Every organisation name with a legal form or an organisation word: (name, start,
+    end, True for a legal form)."""
+    spans: list[tuple[int, int]] = []
+    for rx, legal in ((_LATIN_ORG, True), (_CUE_ORG, False)):
+        for m in rx.finditer(text):
+            start = _name_start(text, m.start(1), m.end(1))
+            if start is None or any(s < m.end() and start < e for s, e in spans):
+                continue
+            spans.append((start, m.end()))
+            yield text[start : m.end()].rstrip(",. "), start, m.end(), legal
     for m in _CJK_ORG.finditer(text):
-        yield m.group(1).strip(), m.start(1), m.end(1)
+        yield m.group(1).strip(), m.start(1), m.end(1), True
     for m in _HEBREW_ORG.finditer(text):
         words = m.group(1).split()
         cut = max((i + 1 for i, w in enumerate(words[:-1]) if w in _HEBREW_BOUNDARIES), default=0)
         name = " ".join(words[cut:])
-        yield name, m.end(1) - len(name), m.end(1)
+        yield name, m.end(1) - len(name), m.end(1), True
+
+
+def _name_start(text: str, start: int, end: int) -> int | None:
+    """Where the name in [start, end) begins: after a sentence's end inside it ('… CFIUS.
+    ByteDance Ltd'), past words that start a sentence ('The', 'In'), and past a possessive
+    ('China's Fosun Group'); None when no distinctive word is left."""
+    cut = 0
+    for stop in re.finditer(r"(\S+)\.[ \t]+(?=[A-Z])", text[start:end]):
+        word = stop.group(1)
+        if len(word) > 1 and word not in _ABBREVIATIONS and "." not in word:
+            cut = stop.end()
+    start += cut
+    while (lead := re.match(r"(\S+)[ \t]+", text[start:end])) is not None:
+        word = lead.group(1)
+        if not (word in _LEADING or word.endswith(("'s", "’s")) or not word[:1].isupper()):
+            break
+        start += lead.end()
+    words = [w for w in re.findall(r"[\w'’&.\-]+", text[start:end]) if w[:1].isupper()]
+    if not any(w.rstrip(".") not in _NOT_DISTINCTIVE for w in words[:-1]):
+        return None
+    return start
 
 
 def resolve_legal_names(
@@ -196,7 +239,7 @@ def resolve_legal_names(
     taken = [(h.start, h.end) for h in hits if h.kind == "entity"]
     found: list[NameHit] = []
     unresolved: list[OrgName] = []
-    for name, start, end in legal_names(text):
+    for name, start, end, legal in legal_names(text):
         if any(s < end and start < e for s, e in taken):
             continue
         taken.append((start, end))
@@ -208,158 +251,5 @@ def resolve_legal_names(
         else:
             near = match.nearest
             nearest = f"'{near.alias}' scored {near.score:g} < {min_score:g}" if near else None
-            unresolved.append(OrgName(name, start, end, nearest))
+            unresolved.append(OrgName(name, start, end, nearest, legal))
     return found, unresolved
-
-
-# --- Public bodies and people, by pattern ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PatternName:
-    """A public body or a person the text names by a pattern (no registry entry needed)."""
-
-    name: str
-    start: int
-    end: int
-    kind: str  # a party kind: ministry, government_agency, municipality, regional_government,
-    # person
-    level: str | None = None  # government level the words state (municipal, regional, central)
-    title: str | None = None  # a person's title as written ('Mayor', 'CEO of NDRC-ICC')
-
-
-_CAP = r"[A-Z][\w’'\-]*"
-#: Words that start a body's name but are not part of it, or make it a generic reference.
-_BODY_HEADS = r"(?:Ministry|Municipality|Department|Bureau)"
-_BODY_TAILS = (
-    r"(?:Committee|Commission|Authority|Agency|Council|Bureau|Administration|Office|Ministry"
-    r"|Municipality|municipality|People['’]s\s+Government|Municipal\s+Government)"
-)
-_CAP_NOT_HEAD = rf"(?!{_BODY_HEADS}\b){_CAP}"
-_OF_COUNTRY = (
-    r"(?:\s+of\s+(?:the\s+)?(?:State\s+of\s+Israel|People['’]s\s+Republic\s+of\s+China"
-    r"|Israel|China))"
-)
-_MINISTRY_OF = re.compile(
-    rf"\b({_BODY_HEADS}\s+of\s+(?:the\s+)?{_CAP_NOT_HEAD}"
-    rf"(?:(?:,\s*|\s+and\s+|\s+&\s+|\s+){_CAP_NOT_HEAD}){{0,5}}{_OF_COUNTRY}?)"
-)
-_TAIL_WORDS = r"(?:Committee|Commission|Authority|Agency|Council|Bureau|Administration|Office)"
-_NAMED_BODY = re.compile(
-    rf"((?:(?!{_TAIL_WORDS}\b){_CAP}[ \t]+(?:(?:and|for|on|of|&)[ \t]+)?){{0,6}}{_BODY_TAILS}\b"
-    rf"(?:[ \t]+(?:on|for|of)[ \t]+{_CAP}(?:[ \t]+(?:and[ \t]+)?{_CAP}){{0,4}})?)"
-)
-_CJK_BODY = re.compile(r"([\u4e00-\u9fff]{2,14}?(?:人民政府|委员会|管理局))")
-_HEBREW_BODY = re.compile(r"((?:עיריית|משרד)\s+[\u05d0-\u05ea][\u05d0-\u05ea'\"״׳\-]*)")
-#: Words that do not make a body's name distinctive ('City Council', 'the Local Authority').
-_GENERIC_WORDS = (
-    "The City State National Central Local Federal Regional Municipal Joint Government "
-    "Foreign Interior Security Relevant Proper Israeli Chinese Israel China This That "
-    "Its Their Our Both Each Every Any Such"
-)
-_GENERIC = frozenset(_GENERIC_WORDS.split())
-
-
-def _body_kind(name: str) -> tuple[str, str | None]:
-    low = name.lower()
-    if "municipal" in low or low.startswith("city of") or "עיריית" in name:
-        return "municipality", "municipal"
-    if "people's government" in low.replace("’", "'") or "人民政府" in name:
-        return "regional_government", "regional" if "provinc" in low else None
-    if low.startswith("ministry") or low.endswith("ministry") or name.startswith("משרד"):
-        return "ministry", "central"
-    if low.startswith("national ") or low.startswith("state ") or name.startswith("国家"):
-        return "government_agency", "central"
-    return "government_agency", None
-
-
-def public_bodies(text: str) -> Iterator[PatternName]:
-    """Ministries, municipalities, people's governments, committees, commissions,
-    authorities, agencies, councils, bureaus and offices named with their own words
-    ('Ministry of Economy and Industry of Israel', 'Shanghai Science and Technology
-    Commission', 'Council for Higher Education', 'עיריית אשדוד', '武汉市人民政府')."""
-    spans: list[tuple[int, int]] = []
-    for rx in (_MINISTRY_OF, _NAMED_BODY):
-        for m in rx.finditer(text):
-            words = m.group(1).split()
-            start = m.start(1)
-            while words and (words[0] in _LEADING or words[0].endswith(("'s", "’s"))):
-                start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end(1)
-                words = words[1:]
-            name = text[start : m.end(1)].rstrip(",. ")
-            end = start + len(name)
-            if len(words) < 2 or any(s < end and start < e for s, e in spans):
-                continue
-            distinctive = [w for w in re.findall(_CAP, name) if w not in _GENERIC]
-            if len(distinctive) < 2:  # the tail and one more word, at least
-                continue
-            spans.append((start, end))
-            kind, level = _body_kind(name)
-            yield PatternName(" ".join(name.split()), start, end, kind, level)
-    for rx in (_CJK_BODY, _HEBREW_BODY):
-        for m in rx.finditer(text):
-            kind, level = _body_kind(m.group(1))
-            yield PatternName(m.group(1), m.start(1), m.end(1), kind, level)
-
-
-_PERSON_WORD = r"[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?"
-_PERSON = rf"({_PERSON_WORD}(?:[ \t]+{_PERSON_WORD}){{1,2}})"
-_TITLES = (
-    r"(?:Vice[ \t]+President|President|Premier|Prime[ \t]+Minister|(?:Foreign[ \t]+|Deputy[ \t]+)?"
-    r"Minister|Mayor|Ambassador|Chairman|Chairwoman|Chair|CEO|Director|Governor|Secretary"
-    r"|Attaché|Consul|Senator|Member|Professor|Prof\.|Dr\.|Mr\.?|Ms\.?|Mrs\.?)"
-)
-_TITLE_LOWER = (
-    r"(?:(?:vice[ \t]+|deputy[ \t]+|former[ \t]+)?(?:minister|mayor|chairman|chairwoman|chair"
-    r"|CEO|head|president|director|chief|ambassador|consul(?:-general)?|charge|chargé"
-    r"|spokesperson|spokesman|founder|secretary|governor|professor|adviser|advisor))"
-)
-_TITLED = re.compile(
-    rf"(?<![\w])({_TITLES})(?:[ \t]*\([^()\n]{{1,40}}\)|[ \t]+(?:in|to)[ \t]+{_CAP})?[ \t]+"
-    rf"(?:(?:Dr\.|Prof\.)[ \t]+)?{_PERSON}"
-)
-_APPOSITIVE = re.compile(
-    rf"{_PERSON},[ \t]+(?:(?:the|a|an|then|now)[ \t]+)?(?:{_CAP}[ \t]+)?({_TITLE_LOWER}|who"
-    r"[ \t]+(?:heads|headed|leads|led|represents|represented|chairs|chaired|runs|ran))\b"
-)
-_TITLE_THEN_NAME = re.compile(
-    rf"(?<![\w])({_TITLES})(?:[ \t]+(?:in|to|of)[ \t]+{_CAP})?,[ \t]+{_PERSON}(?=[,.;)])"
-)
-_ACTED_BY = re.compile(rf"\b((?:led|signed|headed|chaired)[ \t]+by|By:)[ \t]+{_PERSON}")
-#: Capitalised words that are not people's names.
-_NOT_NAME_WORDS = (
-    "The This That Israel Israeli China Chinese Ministry Ministers Authority Committee "
-    "Commission Council Company Group Bank University Government City State National "
-    "Foreign Affairs Economy Industry Science Technology Innovation Port Ports Mayor "
-    "Minister President Chairman January February March April May June July August "
-    "September October November December Monday Tuesday Wednesday Thursday Friday "
-    "Saturday Sunday Knesset Belt Road Initiative Silk Center Centre Park Joint Republic "
-    "People Party Communist Central Development Reform International Cooperation Embassy "
-    "Municipality Department Bureau Agency Office Military Prime Vice Premier Terminal "
-    "Corporation Holdings Fund Capital Partners Institute School Association"
-)
-_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
-
-
-def people(text: str) -> Iterator[PatternName]:
-    """People named with a title or office: 'Shanghai Mayor Ying Yong', 'Ami Appelbaum,
-    chairman of …', 'the Chinese Ambassador in Israel, Gao Yanping', 'led by Yehuda
-    Frankel', a signature block's 'By: Name'. A name is two or three capitalised words
-    none of which names a country, an institution or a month."""
-    found: list[tuple[int, int]] = []
-    for rx, name_group, title_group in (
-        (_TITLED, 2, 1),
-        (_APPOSITIVE, 1, 2),
-        (_TITLE_THEN_NAME, 2, 1),
-        (_ACTED_BY, 2, 1),
-    ):
-        for m in rx.finditer(text):
-            start, end = m.start(name_group), m.end(name_group)
-            words = m.group(name_group).split()
-            if any(w in _NOT_NAMES or w in _LEADING for w in words):
-                continue
-            if any(s < end and start < e for s, e in found):
-                continue
-            found.append((start, end))
-            title = None if rx is _ACTED_BY else m.group(title_group)
-            yield PatternName(" ".join(words), start, end, "person", None, title)

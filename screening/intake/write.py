@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from screening.intake.extract import Evidence
+from screening.intake.evidence import Evidence
 
 Path_ = tuple[str | int, ...]
 HEADER = "# yaml-language-server: $schema=../docs/schemas/case.schema.json"

@@ -9,7 +9,7 @@ import pytest
 
 from screening.checks import load_rule_pack
 from screening.intake import Extractor, draft_from_document
-from screening.intake.names import people, public_bodies
+from screening.intake.patterned import people, public_bodies
 from screening.loading.rulepack import RulePack
 from tests.conftest import REAL_PACK
 from tests.intake.docs import write_docx, write_pdf
@@ -63,9 +63,11 @@ def test_parties_and_mentions(tmp_path: Path, real_pack: RulePack) -> None:
     assert any("'Arie Golan'" in n for n in draft.mentions)
     assert any("'Fudan University'" in n for n in draft.mentions)
     assert "# open: mentioned, not drafted as a party: 'Fudan University'" in draft.yaml
-    # by default a registry entity stays a party; a person in passing is still a mention
-    keep = draft_from_document(path, real_pack, extractor=Extractor(real_pack))
-    names = {p.name for p in keep.case.parties}
+    # the split is the default; registry_mentions=False keeps every registry entity a party
+    default = draft_from_document(path, real_pack, extractor=Extractor(real_pack))
+    assert {p.name for p in default.case.parties} == set(by_name)
+    keep = Extractor(real_pack, registry_mentions=False)
+    names = {p.name for p in draft_from_document(path, real_pack, extractor=keep).case.parties}
     assert "Fudan University" in names and "Arie Golan" not in names
 
 
