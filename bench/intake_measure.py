@@ -13,8 +13,10 @@ knowledge, not text.
 
 A drafted party outside the registry is matched to the case parties with the project's
 `NameIndex` (exact, normalised, then fuzzy at the pack's entity score). Spurious: drafted
-parties that no case of the document lists; the cases' targets are reported apart (a target
-company the text names is not invented, but the case keeps it out of its parties).
+parties that no case of the document lists (the raw figure); of those, the ones a case
+records elsewhere are counted apart: its target, an owner at any depth, or the body that
+decided (`outcome.body`). The text names them and the case knows them, but keeps them out
+of its parties.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ KEYS = (
     "+noted",
     "spurious",
     "targets",
+    "owners/body",
     "places",
     "named places",
     "sectors",
@@ -61,6 +64,8 @@ class Expected:
     labels: dict[str, str] = field(default_factory=dict)  # key -> a name to print
     names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     targets: list[str] = field(default_factory=list)
+    #: Names the case records outside its parties: owners (at any depth), the deciding body.
+    recorded: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,6 +108,13 @@ class Measure:
                 if named_in(words, forms):
                     out.named.add(key)
                 out.stakes.update(o.percent for o in party.owners)
+                stack = list(party.owners)
+                while stack:
+                    owner = stack.pop()
+                    out.recorded.append(owner.name)
+                    stack += owner.owners
+            if case.outcome is not None and case.outcome.body:
+                out.recorded.append(case.outcome.body)
             for site in case.sites:
                 hit = self.places.lookup(site.place, None) if site.place else None
                 if hit is not None:
@@ -133,8 +145,14 @@ class Measure:
             )
             noted.add(key or normalise_name(m.name))
         targets = NameIndex((t, [t]) for t in exp.targets)
+        recorded = NameIndex((t, [t]) for t in exp.recorded)
         extra = [k for k in found if k not in exp.parties]
         is_target = [k for k in extra if targets.lookup(found[k], self.min_score) is not None]
+        is_recorded = [
+            k
+            for k in extra
+            if k not in is_target and recorded.lookup(found[k], self.min_score) is not None
+        ]
         places = {place.id for place, _ in draft.findings.places}
         sectors = set(draft.case.target.sectors) if draft.case.target else set()
         stakes = {float(str(f.value)) for f in draft.findings.percentages}
@@ -145,6 +163,7 @@ class Measure:
             "+noted": (len(exp.named & (found.keys() | noted)), len(exp.named)),
             "spurious": (len(extra), len(found)),
             "targets": (len(is_target), len(found)),
+            "owners/body": (len(is_recorded), len(found)),
             "places": (len(exp.places & places), len(exp.places)),
             "named places": (len(exp.named_places & places), len(exp.named_places)),
             "sectors": (len(exp.sectors & sectors), len(exp.sectors)),
@@ -153,7 +172,12 @@ class Measure:
         }
         return Outcome(
             figures,
-            spurious=[found[k] + (" (the case's target)" if k in is_target else "") for k in extra],
+            spurious=[
+                found[k]
+                + (" (the case's target)" if k in is_target else "")
+                + (" (an owner or the deciding body in the case)" if k in is_recorded else "")
+                for k in extra
+            ],
             missed=sorted(exp.labels[k] for k in exp.named - found.keys()),
             missed_places=sorted(exp.named_places - places),
         )
