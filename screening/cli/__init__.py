@@ -57,6 +57,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "monitor_command",
         "Screen the cases of a results DATABASE again and report every change.",
     ),
+    "portfolio": (
+        "screening.cli.portfolio",
+        "portfolio_command",
+        "Show the cases of a results DATABASE as a map of ties and agreements.",
+    ),
     "rules": ("screening.cli.rules", "rules", "Check, test, list and document rule files."),
     "screen": (
         "screening.cli.screen",
