@@ -72,7 +72,7 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "screening"
 
 
-def _code_fingerprint() -> list[Any]:
+def code_fingerprint() -> list[Any]:
     """This package's source files (relative path, size, time) and the builds of what a
     pickle holds or the compiled rules depend on."""
     import durable_rules_engine
@@ -105,7 +105,7 @@ def cache_key(root: Path) -> str:
         str(root.resolve()),
         str(root),
         str(Path.cwd().resolve()),
-        _code_fingerprint(),
+        code_fingerprint(),
     ]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 

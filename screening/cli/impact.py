@@ -8,10 +8,16 @@ from pathlib import Path
 import click
 
 from screening.batch.inputs import expand, shown
+from screening.batch.runner import default_jobs
+from screening.cache import disabled as cache_disabled
 from screening.cli.common import EXIT_INPUT, format_option, report_problems
 from screening.errors import InputError, Problem
 from screening.impact import compare, load_side
+from screening.impact.store import default_path as signals_store
 from screening.report import impact as impact_report
+
+#: Cases per worker below which starting more workers (each compiling both packs) does not pay.
+SMALL = 50
 
 
 @click.command("impact")
@@ -25,7 +31,31 @@ from screening.report import impact as impact_report
 )
 @format_option()
 @click.option("--all", "show_all", is_flag=True, help="List unchanged cases too.")
-def impact_command(paths: tuple[str, ...], base: str, head: str, fmt: str, show_all: bool) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores; one for a few cases). Output order does not "
+    "depend on it.",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    default=False,
+    help="Extract every case's signals afresh and keep none (also: SCREENING_NO_CACHE=1). "
+    "By default they are kept in the cache folder by case and registry digest, so a "
+    "weight or condition change re-runs only matching and scoring.",
+)
+def impact_command(
+    paths: tuple[str, ...],
+    base: str,
+    head: str,
+    fmt: str,
+    show_all: bool,
+    jobs: int | None,
+    no_cache: bool,
+) -> None:
     """Screen PATHS (cases, folders, globs) with the base and the head rules; show the changes."""
     problems: list[Problem] = []
     files: list[str] = []
@@ -41,7 +71,9 @@ def impact_command(paths: tuple[str, ...], base: str, head: str, fmt: str, show_
         except InputError as exc:
             report_problems(exc.problems)
             raise SystemExit(EXIT_INPUT) from None
-        impacts = compare(old, new, files)
+        workers = min(jobs or default_jobs(), max(1, len(files) // SMALL))
+        store = None if no_cache or cache_disabled() else signals_store()
+        impacts = compare(old, new, files, workers, store)
     if problems:
         report_problems(problems)
     if fmt == "json":

@@ -1,14 +1,18 @@
 """What a rule change does to cases: screen each case under the old and the new rules.
 
 OLD and NEW are rule directories or git revisions (of the repository's `rules/`). Both packs
-are compiled side by side in one process (two durable-rules rulesets), so each case is
-screened twice from the same facts.
+are compiled side by side in each process (two sets of durable-rules rulesets); a case is
+read once and, when both packs extract signals alike (a weight or condition change), its
+signals are extracted once and matched twice (`pair.py`). Cases stream through `--jobs`
+worker processes and only a small summary of each side is kept (`Screened`), so memory
+stays flat over large corpora; signals can be kept on disk between runs (`store.py`).
 """
 
 from __future__ import annotations
 
 import io
 import subprocess
+import sys
 import tarfile
 import tempfile
 from contextlib import ExitStack
@@ -19,15 +23,28 @@ from screening.checks import load_rule_pack
 from screening.errors import InputError, Location, Problem
 from screening.loading.rulepack import RulePack
 from screening.models.common import BANDS
-from screening.models.result import Result
-from screening.pipeline.screen import Screener
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """What impact keeps of one side's result: enough to compare and report (the full
+    result of 100,000 cases would not fit in memory; this is about 0.2 KB a case)."""
+
+    case_id: str
+    score: float
+    band: str
+    rules: tuple[str, ...]  # the rule ids of its findings, sorted
+
+    @classmethod
+    def of(cls, case_id: str, score: float, band: str, rules: set[str]) -> Screened:
+        return cls(case_id, score, sys.intern(band), tuple(sys.intern(r) for r in sorted(rules)))
+
+
+@dataclass(slots=True)
 class CaseImpact:
     path: str
-    before: Result | None
-    after: Result | None
+    before: Screened | None
+    after: Screened | None
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -55,8 +72,8 @@ class CaseImpact:
         return BANDS.index(self.after.band) - BANDS.index(self.before.band)
 
 
-def _ids(result: Result | None) -> set[str]:
-    return {f.rule_id for f in result.findings} if result else set()
+def _ids(result: Screened | None) -> set[str]:
+    return set(result.rules) if result else set()
 
 
 def resolve_rules(spec: str, stack: ExitStack, repo: Path) -> Path:
@@ -103,27 +120,13 @@ def resolve_rules(spec: str, stack: ExitStack, repo: Path) -> Path:
     return folder / "rules"
 
 
-def compare(base: RulePack, head: RulePack, paths: list[str]) -> list[CaseImpact]:
-    old, new = Screener(base), Screener(head)
-    out: list[CaseImpact] = []
-    try:
-        for path in paths:
-            impact = CaseImpact(path, None, None)
-            for side, screener in (("base", old), ("head", new)):
-                try:
-                    result = screener.screen_file(Path(path), path)
-                except InputError as exc:
-                    impact.problems += [f"{side}: {p}" for p in exc.problems]
-                    continue
-                if side == "base":
-                    impact.before = result
-                else:
-                    impact.after = result
-            out.append(impact)
-    finally:
-        old.close()
-        new.close()
-    return out
+def compare(
+    base: RulePack, head: RulePack, paths: list[str], jobs: int = 1, store: Path | None = None
+) -> list[CaseImpact]:
+    """Every case's impact, in input order (`pair.stream` yields them one by one)."""
+    from screening.impact.pair import stream
+
+    return list(stream(base, head, paths, jobs, store))
 
 
 def load_side(spec: str, stack: ExitStack, repo: Path) -> RulePack:

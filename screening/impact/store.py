@@ -1,0 +1,117 @@
+"""Case signals kept on disk between impact runs, by case digest and signals digest.
+
+Extraction (phrase search, distances, entity matching, ownership) depends on the case file
+and on what the extractor reads of the pack: phrase sets, registries, vocabulary, matching
+and routing settings, and how far any rule looks for facilities. A weight or condition
+change leaves all of that alone, so the next `impact` run re-runs only matching and
+scoring: the case file is hashed, not parsed, validated or searched again.
+
+The store is an SQLite file in the user's cache folder (`$SCREENING_CACHE`, as the pack
+cache); an entry is a compressed pickle, read only from there, and one that does not load is
+treated as missing. Worker processes each write through their own connection, in short
+transactions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import pickle
+import sqlite3
+import zlib
+from pathlib import Path
+from typing import Any
+
+from screening.cache import cache_dir, code_fingerprint
+from screening.signals.extract import Extraction, SignalExtractor
+
+#: Bumped when what an entry holds changes shape.
+FORMAT = 1
+#: Entries written per transaction (and when the store is closed).
+BATCH = 64
+
+
+def default_path() -> Path:
+    return cache_dir() / "signals.sqlite"
+
+
+def signals_digest(extractor: SignalExtractor) -> str:
+    """What extraction depends on, beyond the case: equal digests extract alike."""
+    pack = extractor.pack
+    parts: list[Any] = [
+        FORMAT,
+        [p.model_dump(mode="json") for p in pack.phrase_sets.values()],
+        [f.model_dump(mode="json") for f in pack.facilities],
+        [p.model_dump(mode="json") for p in pack.places],
+        {k: e.model_dump(mode="json") for k, e in pack.entities.items()},
+        pack.vocabulary.model_dump(mode="json"),
+        pack.matching.model_dump(mode="json"),
+        pack.routing.model_dump(mode="json") if pack.routing else None,
+        extractor.registry_refs,
+        repr(extractor.search_km),
+        repr(sorted(getattr(extractor, "ranges", {}).items())),
+        extractor.min_score,
+        code_fingerprint(),
+    ]
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class SignalStore:
+    """Extractions by (case digest, signals digest); misses and damage read as None."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=60)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS signals (key TEXT PRIMARY KEY, case_id TEXT NOT NULL, "
+            "payload BLOB NOT NULL)"
+        )
+        self._pending: list[tuple[str, str, bytes]] = []
+
+    @staticmethod
+    def key(case_digest: str, signals: str) -> str:
+        return hashlib.sha256(f"{case_digest}:{signals}".encode()).hexdigest()
+
+    def get(self, case_digest: str, signals: str) -> tuple[str, Extraction] | None:
+        """(case id, extraction), or None when not stored or not readable."""
+        try:
+            row = self.db.execute(
+                "SELECT case_id, payload FROM signals WHERE key = ?",
+                (self.key(case_digest, signals),),
+            ).fetchone()
+            if row is None:
+                return None
+            extraction = pickle.loads(zlib.decompress(row[1]))
+        except Exception:
+            return None
+        return (row[0], extraction) if isinstance(extraction, Extraction) else None
+
+    def put(self, case_digest: str, signals: str, case_id: str, extraction: Extraction) -> None:
+        payload = zlib.compress(pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        self._pending.append((self.key(case_digest, signals), case_id, payload))
+        if len(self._pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is pending; a store that cannot be written only costs speed."""
+        if not self._pending:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO signals (key, case_id, payload) VALUES (?, ?, ?)",
+                self._pending,
+            )
+            self.db.execute("COMMIT")
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+        self._pending.clear()
+
+    def close(self) -> None:
+        self.flush()
+        self.db.close()
