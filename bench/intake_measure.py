@@ -129,19 +129,25 @@ class Measure:
         out.stated_stakes = {s for s in out.stakes if stated(text, s)}
         return out, NameIndex((key, forms) for key, forms in out.names.items())
 
-    def found_key(self, name: str, aliases: list[str], matcher: NameIndex[str]) -> str | None:
-        return found_key(name, aliases, matcher, self.min_score)
+    def found_key(
+        self, name: str, aliases: list[str], matcher: NameIndex[str], exp: Expected
+    ) -> str | None:
+        """The case party a drafted name denotes: by the project's name matching, else by
+        its leading words (a short name the document uses for a longer registered name)."""
+        return found_key(name, aliases, matcher, self.min_score) or leading_key(name, exp.names)
 
     def compare(self, draft: Draft, exp: Expected, matcher: NameIndex[str]) -> Outcome:
         found: dict[str, str] = {}
         for p in draft.case.parties:
             registry = p.id in exp.linked or (p.notes or "").startswith("registry entity")
-            key = p.id if registry else self.found_key(p.name, list(p.aliases), matcher)
+            key = p.id if registry else self.found_key(p.name, list(p.aliases), matcher, exp)
             found[key or normalise_name(p.name)] = p.name
         noted = set()
         for m in draft.findings.mentions:
             key = (
-                m.entity.id if m.entity is not None else self.found_key(m.name, m.aliases, matcher)
+                m.entity.id
+                if m.entity is not None
+                else self.found_key(m.name, m.aliases, matcher, exp)
             )
             noted.add(key or normalise_name(m.name))
         targets = NameIndex((t, [t]) for t in exp.targets)
@@ -192,6 +198,21 @@ def found_key(
         if hit is not None:
             return hit.item
     return None
+
+
+def leading_key(name: str, names: dict[str, list[str]]) -> str | None:
+    """The one case party whose name or alias begins with the drafted name's words ('Ligeance
+    Aerospace' for 'Ligeance Aerospace Technology Co Ltd'); None when none or several do."""
+    words = " ".join(name_words(name))
+    if not words:
+        return None
+    keys = {
+        key
+        for key, forms in names.items()
+        for form in forms
+        if f"{' '.join(name_words(form))} ".startswith(f"{words} ")
+    }
+    return keys.pop() if len(keys) == 1 else None
 
 
 def _place_forms(place: Place) -> list[str]:

@@ -192,9 +192,14 @@ class Builder:
     def _mentions(self) -> None:
         for m in self.f.mentions:
             what = m.entity.id if m.entity is not None else (m.kind or "legal-form name")
+            why = (
+                f"the reviewing authority: '{m.review.quote}'"
+                if m.review is not None
+                else "no role cue and no sentence about the deal names it"
+            )
             self.notes.append(
                 f"mentioned, not drafted as a party: '{m.name}' ({what}; {m.evidence.where}, "
-                f"{m.mentions} mention(s)): no role cue and no sentence about the deal names it"
+                f"{m.mentions} mention(s)): {why}"
             )
 
     def _target(self, parties: list[dict[str, Any]]) -> dict[str, Any] | None:

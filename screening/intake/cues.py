@@ -286,7 +286,8 @@ DEAL_ACTS = _rx(
     r"financ(?:e|es|ed|ing)|joint|bid|tendered|construct(?:s|ed|ion)?|operat(?:es|ed|or)|"
     r"partner(?:s|ed|ing|ship)?|collaborat(?:e|es|ed|ing|ion)|co-develop(?:s|ed|ing|ment)?|"
     r"approv(?:al|ed|es)|open(?:ed|ing)|establish(?:es|ed|ing|ment)?|takeover|purchase[sd]?|"
-    r"bought|sale"
+    r"bought|buy(?:s|ing)?|sale|sell(?:s|ing)?|sold|merg(?:e|es|ed|er|ers|ing)|deals?|stakes?|"
+    r"owner|owns|shareholders?|controlling"
 )
 #: Where a name stands outside the deal its sentence tells of: the venue ('signed at the
 #: meeting of the X'), a source ('published by X', 'according to X'), what a visitor saw
@@ -346,3 +347,30 @@ def deal_act_at(text: str, start: int, end: int) -> Cue | None:
     s, e = sentence_at(text, start, end)
     m = DEAL_ACTS.search(text, s, e) or DEAL_ACTS_CJK_HE.search(text, s, e)
     return Cue("deal", m.start(), m.end()) if m else None
+
+
+_REVIEW_VERBS = (
+    r"review(?:s|ed|ing)?|examin(?:es|ed|ing)|investigat(?:es|ed|ing)|prohibit(?:s|ed)?|"
+    r"block(?:s|ed)?|veto(?:es|ed)?|clear(?:s|ed)|scrutini[sz](?:es|ed)|refer(?:s|red)|"
+    r"order(?:s|ed)|intervene[sd]?|screen(?:s|ed)|recommend(?:s|ed)"
+)
+_REVIEW_AFTER = re.compile(
+    rf"^(?:\s*\([^()]{{1,20}}\))?,?\s+(?:(?:has|had|have|will|would|may|must|then|also|later|"
+    rf"formally|did\s+not|could)\s+){{0,2}}(?:{_REVIEW_VERBS})\b",
+    re.I,
+)
+_REVIEW_BEFORE = re.compile(
+    rf"\b(?:{_REVIEW_VERBS}|review|report|notice|decision|order)\s+(?:by|of|from)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def review_at(text: str, start: int, end: int) -> Cue | None:
+    """A review or decision the words at a public body's name say it makes ('the Council of
+    Ministers vetoed', 'examined by the Investment Screening Bureau'): the body is the
+    deal's reviewing authority, not a party to it."""
+    m = _REVIEW_AFTER.match(text, end, min(len(text), end + 80))
+    if m:
+        return Cue("review", m.start(), m.end())
+    m = _REVIEW_BEFORE.search(text, max(0, start - 60), start)
+    return Cue("review", m.start(), m.end()) if m else None

@@ -18,14 +18,15 @@ from functools import cache
 
 import pycountry
 
+from screening.models.common import CURRENCY_CODES
+
 _CAP = r"(?:[A-Z][\w'’&\-]*[\w]|[A-Z]|\d+[A-Za-z][\w\-]*|[a-z][A-Z][\w\-]*)"
 #: A name: one to five capitalised words, '&' or 'of' between them ('Bank of China').
 _NAME = rf"({_CAP}(?:[ \t]+(?:(?:&|of)[ \t]+)?{_CAP}){{0,4}})"
 #: What may stand before a name and is not part of it: 'the Chinese company', 'China's'.
 _DESCRIPTOR = (
-    r"(?:(?:the|a|an)[ \t]+)?(?:(?:[A-Z][a-z]+|state-owned|[a-z]+-based|private|listed|rival"
-    r"|foreign|Chinese)[ \t]+){0,3}(?:company|firm|group|investor|buyer|maker|chipmaker"
-    r"|manufacturer|insurer|operator|conglomerate|fund|consortium|giant|start-up|startup"
+    r"(?:(?:the|a|an)[ \t]+)?(?:(?:[A-Z][a-z]+|[a-z][\w\-]*)[ \t]+){0,3}(?:company|firm|group"
+    r"|investor|buyer|maker|chipmaker|manufacturer|insurer|operator|conglomerate|fund|consortium|giant|start-up|startup"
     r"|subsidiary|unit|arm)[ \t]+|[A-Z][a-z]+['’]s[ \t]+"
 )
 _D = rf"(?:{_DESCRIPTOR})?"
@@ -43,14 +44,15 @@ _SHARE = (
 )
 _PLACE_TAIL = r"(?:[ \t]+(?:in|of)[ \t]+[A-Z][\w\-]*)?"
 
-#: (pattern, role of each named group): a acquirer, t target, s seller.
+#: (pattern, role of each named group): a acquirer, t target, s seller, i/j/k investor.
 PATTERNS: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = tuple(
     (re.compile(rx), roles)
     for rx, roles in (
         # the acquisition of T (in Place) by A
         (
             rf"\b{_ACT}[ \t]+(?:for|of)[ \t]+(?:the[ \t]+(?:\w+[ \t]+){{1,3}}of[ \t]+)?"
-            rf"(?:{_D}(?P<t>{_NAME}){_PLACE_TAIL}|[^\s,.;]+)[ \t]+by[ \t]+{_D}(?P<a>{_NAME})",
+            rf"(?:{_D}(?P<t>{_NAME}){_PLACE_TAIL}|[^\s,.;]+)(?:,[^.;]{{3,80}}?,)?[ \t]+by[ \t]+"
+            rf"{_D}(?P<a>{_NAME})",
             {"a": "acquirer", "t": "target"},
         ),
         # the acquisition by A of T
@@ -60,14 +62,14 @@ PATTERNS: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = tuple(
         ),
         # A's (proposed) takeover of T
         (
-            rf"(?P<a>{_NAME})['’]s?[ \t]+(?:[^\s,.;]+[ \t]+){{0,3}}?{_ACT}(?:[ \t]+(?:of|for|in)"
-            rf"[ \t]+{_SHARE}{_D}(?:the[ \t]+)?(?P<t>{_NAME}))?",
+            rf"(?P<a>{_NAME})['’]s?[ \t]+(?:[^\s,;]*[^\s,.;][ \t]+){{0,3}}?{_ACT}"
+            rf"(?:[ \t]+(?:of|for|in)[ \t]+{_SHARE}{_D}(?:the[ \t]+)?(?P<t>{_NAME}))?",
             {"a": "acquirer", "t": "target"},
         ),
         # A (has agreed to) acquire(d) (a 50% stake in) T
         (
-            rf"{_D}(?P<a>{_NAME})(?:,[^,.;]{{3,80}},)?[ \t]+{_AUX}{_BUY}[ \t]+{_SHARE}{_D}"
-            rf"(?:the[ \t]+)?(?P<t>{_NAME})",
+            rf"{_D}(?P<a>{_NAME})(?:,[^,.;]{{3,80}},)?[ \t]+{_AUX}(?:[a-z]+[ \t]+)?{_BUY}"
+            rf"(?:,[^,.;]{{3,60}},)?(?:[ \t]+{_SHARE}{_D}(?:the[ \t]+)?(?P<t>{_NAME}))?",
             {"a": "acquirer", "t": "target"},
         ),
         # the sale of (its stake in) T to A
@@ -76,22 +78,53 @@ PATTERNS: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = tuple(
             rf"[ \t]+to[ \t]+{_D}(?P<a>{_NAME})",
             {"a": "acquirer", "t": "target"},
         ),
+        # T was sold to A
+        (
+            rf"(?:{_D}(?P<t>{_NAME})[ \t]+(?:was|is|has[ \t]+been|will[ \t]+be)[ \t]+)?sold"
+            rf"[ \t]+(?:[^.;]{{0,40}}?[ \t]+)?to[ \t]+{_D}(?P<a>{_NAME})",
+            {"a": "acquirer", "t": "target"},
+        ),
         # bought … from S
         (
             rf"\b(?:bought|acquired|purchased|buys|acquires)[ \t]+[^.;]{{0,60}}?[ \t]+from[ \t]+"
             rf"{_D}(?P<s>{_NAME})",
             {"s": "seller"},
         ),
+        # owned by I; its (majority) owner, I; I (has) invested in
+        (
+            rf"\b(?:(?:now|wholly|majority|partly)[ \t]+)?(?:owned|controlled)[ \t]+by[ \t]+{_D}"
+            rf"(?P<i>{_NAME})|\bowner,?[ \t]+{_D}(?P<j>{_NAME})|(?P<k>{_NAME})[ \t]+{_AUX}"
+            r"invest(?:s|ed)?[ \t]+in\b",
+            {"i": "investor", "j": "investor", "k": "investor"},
+        ),
     )
 )
 #: Capitalised words that are not names in a role slot: pronouns, places of speech, months.
 _NOT_NAMES_WORDS = (
     "The It Its It's This That These Those He She They We I Government Ministry Minister "
-    "Prime President Court Parliament Cabinet Council State Treasury Washington Beijing "
+    "Prime President Court Parliament Cabinet Council State Treasury Washington "
     "January February March April May June July August September October November December "
-    "Chinese China American British German French Italian Dutch Canadian Australian Israeli"
+    "Chinese American British German French Italian Dutch Canadian Australian Israeli "
+    "Both Each All A An Treasurer Secretary Chancellor Mayor Governor Premier Act Law Treaty "
+    "Regulation Directive Order"
 )
 _NOT_NAMES = frozenset(_NOT_NAMES_WORDS.split())
+#: Words no company name in a role slot holds: titles and legal instruments.
+_NEVER_IN_NAMES = frozenset(
+    [
+        "Treasurer",
+        "Secretary",
+        "Chancellor",
+        "Mayor",
+        "Governor",
+        "Premier",
+        "Act",
+        "Law",
+        "Treaty",
+        "Regulation",
+        "Directive",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -133,6 +166,12 @@ def _trimmed(name: str, start: int) -> tuple[str, int]:
         words = words[:-1]
     if not words or all(name[s:e] in _NOT_NAMES for s, e in words):
         return "", start
+    if any(name[s:e] in _NEVER_IN_NAMES or name[s:e] in CURRENCY_CODES for s, e in words):
+        return "", start  # 'Investment Canada Act of Zijin', 'AUD 600m': not a company's name
+    if re.search(r"-(?:owned|based|listed|backed)$", name[slice(*words[-1])]):
+        return "", start
+    if name[words[0][0]].isdigit() and not re.search(r"[A-Z]", name[slice(*words[0])]):
+        return "", start  # '1bn', '20th': a figure, not a brand such as '3Leaf'
     return name[words[0][0] : words[-1][1]], start + words[0][0]
 
 

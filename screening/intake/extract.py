@@ -101,6 +101,7 @@ class PartyFound:
     level: str | None = None  # government level its words state
     title: str | None = None  # a person's title as written
     deal: Evidence | None = None  # a sentence naming it tells of the deal (see `split`)
+    review: Evidence | None = None  # a public body reviewing or deciding the deal
 
 
 @dataclass
@@ -154,8 +155,9 @@ class Extractor:
             if not any(s < n.end and n.start < e for s, e in taken)
         ]
         found = _parties(text, at, entity_hits, unresolved) + _patterned(text, at, patterned)
-        spans = taken + [(h.start, h.end) for h in hits]
-        target = self._deal_roles(text, at, found, spans)
+        spans = taken + [(h.start, h.end) for h in hits if h.kind == "entity"]
+        place_spans = [(h.start, h.end) for h in hits if h.kind == "place"]
+        target = self._deal_roles(text, at, found, spans, place_spans)
         parties, mentions = split(found, registry_mentions=self.registry_mentions)
         places: dict[str, tuple[Place, Evidence]] = {}
         for h in hits:
@@ -202,7 +204,12 @@ class Extractor:
         )
 
     def _deal_roles(
-        self, text: str, at: Locator, found: list[PartyFound], spans: list[tuple[int, int]]
+        self,
+        text: str,
+        at: Locator,
+        found: list[PartyFound],
+        spans: list[tuple[int, int]],
+        places: list[tuple[int, int]],
     ) -> Found | None:
         """Roles and names the deal's grammar states (`deals`): a role for a party already
         found, a new party for a buyer or seller named by its short name (a registry entity
@@ -212,11 +219,13 @@ class Extractor:
         for d in deals.deal_names(text):
             ev = at.evidence(d.cue_start, d.cue_end, 0.7, f"{d.role} by the deal's words")
             key = normalise_name(d.name)
-            same = [p for p in found if key in {normalise_name(n) for n in (p.name, *p.aliases)}]
+            same = [p for p in found if _short_for(key, (p.name, *p.aliases))]
             if d.role == "target":
                 target = target or Found(d.name, ev)
                 found[:] = [p for p in found if p not in same or p.entity is not None]
                 continue
+            if any(s <= d.start and d.end <= e for s, e in places):
+                continue  # a gazetteer place ('Shanghai's investment'), not a company
             if same or any(s < d.end and d.start < e for s, e in spans):
                 for p in same:
                     p.roles.setdefault(d.role, ev)
@@ -245,6 +254,12 @@ class Extractor:
             else:
                 out[key] = Found(key, at.evidence(h.start, h.end, 0.8, f"phrase set {h.set_id}"))
         return list(out.values())[:12]
+
+
+def _short_for(key: str, names: Iterable[str]) -> bool:
+    """Whether the normalised name `key` is one of `names`, or their first words ('Beijing
+    Shiji' for 'Beijing Shiji Information Technology Co., Ltd.')."""
+    return any(n == key or n.startswith(key + " ") for n in map(normalise_name, names))
 
 
 def _near(text: str, f: figures.Figure, words: Iterable[str]) -> float:
@@ -290,7 +305,15 @@ def _parties(
     return out
 
 
+#: Party kinds of public bodies: one that reviews or decides the deal is its authority.
+_BODY_KINDS = frozenset({"ministry", "government_agency", "regional_government", "municipality"})
+
+
 def _add_roles(party: PartyFound, text: str, at: Locator, start: int, end: int) -> None:
+    body = party.kind in _BODY_KINDS or (party.entity is not None and party.entity.state_body)
+    review = cues.review_at(text, start, end) if body and party.review is None else None
+    if review is not None:
+        party.review = at.evidence(review.start, review.end, 0.6, "reviews or decides the deal")
     for cue in cues.roles_at(text, start, end):
         party.roles.setdefault(cue.value, at.evidence(cue.start, cue.end, 0.6))
     if party.deal is None and not cues.outside_deal(text, start, end):
@@ -358,13 +381,15 @@ def split(
     twinning, a delegation, financing, building). Otherwise it is a mention: the draft
     lists it in its notes, not among the parties. With `registry_mentions` False, every
     registry entity and legal-form name stays a party (the rule then applies only to the
-    people and public bodies found by pattern).
+    people and public bodies found by pattern). A public body the text shows reviewing or
+    deciding the deal ('the Council of Ministers vetoed …') is its authority: a mention,
+    unless a role cue makes it a party ('signed by the Ministry').
     """
     parties: list[PartyFound] = []
     mentions: list[PartyFound] = []
     for p in found:
         by_pattern = p.kind is not None
-        acts = bool(p.roles) or p.deal is not None
+        acts = bool(p.roles) or (p.deal is not None and p.review is None)
         if acts or not (by_pattern or registry_mentions):
             parties.append(p)
         else:
