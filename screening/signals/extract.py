@@ -17,7 +17,6 @@ from screening.models.case import Case, Party, Site
 from screening.models.casepaths import case_values, fact_key
 from screening.models.evidence import EntityEvidence, LandEvidence, TextEvidence
 from screening.models.facts import Fact
-from screening.models.settings import STANDARD_RANGE
 from screening.signals.derived import derived_values
 from screening.signals.entities import EntityIndex, PartyMatch, entity_entries, match_notices
 from screening.signals.ownership import OwnershipResolver
@@ -220,7 +219,7 @@ class SignalExtractor:
                     "basis": ev.basis,
                     "facility": ev.facility_id or ev.facility,
                     "site": site_key(index),  # join key: the same site
-                    "range_tier": self.facilities.tiers.get(ev.facility_id or "", STANDARD_RANGE),
+                    "range_tier": self.facilities.tier_of(ev),
                 }
                 if ev.distance_km is not None:  # a same-area fact has no distance to test
                     attrs["km"] = ev.distance_km

@@ -87,6 +87,18 @@ class FacilityIndex:
         self._lons = [f.location.lon for f in self.facilities if f.location]
         #: each facility's range tier (matching.yaml), the standard one when it names none
         self.tiers = {f.id: f.range_tier or STANDARD_RANGE for f in facilities}
+        # names and aliases (former names included), for facilities a filer declares by name
+        self._names: NameIndex[Facility] = NameIndex(
+            (f, [f.id, f.name, *f.aliases]) for f in facilities
+        )
+
+    def tier_of(self, evidence: ProximityEvidence) -> str:
+        """The range tier of the facility a distance is to: a declared facility takes the tier
+        of the registry entry its name or a former name denotes exactly (never guessed)."""
+        if evidence.facility_id is not None:
+            return self.tiers.get(evidence.facility_id, STANDARD_RANGE)
+        hit = self._names.lookup(evidence.facility, min_score=None)
+        return STANDARD_RANGE if hit is None else self.tiers[hit.item.id]
 
     def _same_area_only(self, placed: PlacedSite) -> list[ProximityEvidence]:
         """A city-placed site: only the area facilities of that city (nothing is measured)."""

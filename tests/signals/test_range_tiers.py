@@ -193,3 +193,46 @@ def test_land_in_the_extended_range_of_a_part_2_installation_from_the_cli(tmp_pa
     fired = {f["rule_id"]: f for f in data["findings"]}
     assert "land-in-extended-range" in fired
     assert "Grand Forks" in json.dumps(fired["land-in-extended-range"])
+
+
+def test_a_declared_facility_takes_the_tier_of_its_registry_entry_by_name_or_former_name(
+    real_pack: RulePack,
+) -> None:
+    from screening.models.evidence import ProximityEvidence
+
+    index = FacilityIndex(real_pack.facilities)
+
+    def declared(name: str) -> ProximityEvidence:
+        return ProximityEvidence(
+            site="s",
+            facility=name,
+            facility_kind="army_base",
+            distance_km=100.0,
+            basis="declared",
+            precision="declared",
+        )
+
+    # Fort Liberty (a Part 2 installation) was Fort Bragg before 2023 and is again since 2025
+    assert index.tier_of(declared("Fort Bragg")) == "extended"
+    assert index.tier_of(declared("fort liberty")) == "extended"
+    # Fort Cavazos (Part 1) by its former name: the standard range
+    assert index.tier_of(declared("Fort Hood")) == "standard"
+    # names are never guessed
+    assert index.tier_of(declared("Fort Brag")) == "standard"
+    assert index.tier_of(declared("Camp Nowhere")) == "standard"
+
+
+def test_renamed_forts_carry_their_former_names_with_a_source(real_pack: RulePack) -> None:
+    by_alias = {a: f for f in real_pack.facilities for a in f.aliases}
+    for former, current in [
+        ("Fort Bragg", "us-fort-liberty"),
+        ("Fort Benning", "us-fort-moore"),
+        ("Fort Hood", "us-fort-cavazos"),
+        ("Fort Polk", "us-fort-johnson"),
+        ("Fort Rucker", "us-fort-novosel"),
+        ("Fort Gordon", "us-fort-eisenhower"),
+        ("Fort Lee", "us-fort-gregg-adams"),
+    ]:
+        fac = by_alias[former]
+        assert fac.id == current
+        assert "former and restored names:" in fac.source and former in fac.source
