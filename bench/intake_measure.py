@@ -7,7 +7,8 @@ entity's name or an alias appears in the text, words compared as names compare t
 both: a case citing several documents lists parties named in only one of them, and
 placeholders ('Israeli AI startups (not named in the seed)') are named in none; intake reads
 names, it cannot find one the text does not write. Places likewise: every gazetteer place of
-the cases' sites, and those the text names. Stakes: every stake or owner percentage, and
+the cases' sites, and those the text names; *extra places* are drafted sites no case lists.
+Stakes: every stake or owner percentage, and
 those the text writes as a figure ('94.55%'); a 100% owner read from 'a subsidiary of' is
 knowledge, not text.
 
@@ -43,6 +44,7 @@ KEYS = (
     "owners/body",
     "places",
     "named places",
+    "extra places",
     "sectors",
     "stakes",
     "stated stakes",
@@ -172,6 +174,7 @@ class Measure:
             "owners/body": (len(is_recorded), len(found)),
             "places": (len(exp.places & places), len(exp.places)),
             "named places": (len(exp.named_places & places), len(exp.named_places)),
+            "extra places": (len(places - exp.places), len(places)),
             "sectors": (len(exp.sectors & sectors), len(exp.sectors)),
             "stakes": (len(exp.stakes & stakes), len(exp.stakes)),
             "stated stakes": (len(exp.stated_stakes & stakes), len(exp.stated_stakes)),

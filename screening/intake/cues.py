@@ -352,10 +352,11 @@ def deal_act_at(text: str, start: int, end: int) -> Cue | None:
 _REVIEW_VERBS = (
     r"review(?:s|ed|ing)?|examin(?:es|ed|ing)|investigat(?:es|ed|ing)|prohibit(?:s|ed)?|"
     r"block(?:s|ed)?|veto(?:es|ed)?|clear(?:s|ed)|scrutini[sz](?:es|ed)|refer(?:s|red)|"
-    r"order(?:s|ed)|intervene[sd]?|screen(?:s|ed)|recommend(?:s|ed)"
+    r"order(?:s|ed)|intervene[sd]?|screen(?:s|ed)|recommend(?:s|ed)|decide[sd]?|"
+    r"authori[sz](?:e|es|ed)|approv(?:e|es|ed|al)|used\s+the\s+golden\s+power"
 )
 _REVIEW_AFTER = re.compile(
-    rf"^(?:\s*\([^()]{{1,20}}\))?,?\s+(?:(?:has|had|have|will|would|may|must|then|also|later|"
+    rf"(?:\s*\([^()]{{1,20}}\))?,?\s+(?:(?:has|had|have|will|would|may|must|then|also|later|"
     rf"formally|did\s+not|could)\s+){{0,2}}(?:{_REVIEW_VERBS})\b",
     re.I,
 )

@@ -104,9 +104,11 @@ class NameFinder:
 def _outermost(
     raw: list[tuple[int, int, int]], owners: list[list[tuple[str, Entity | Place, str]]]
 ) -> list[tuple[int, int, int]]:
-    """Matches not inside a longer one of the same kind, and no place inside an entity's
-    name ('Shanghai' in 'Shanghai International Port Group'); an entity inside a place's
-    name ('UIBE' in 'UIBE campus, Petah Tikva') is kept."""
+    """Matches not inside a longer entity name: no entity inside a longer entity's name and
+    no place inside an entity's name ('Shanghai' in 'Shanghai International Port Group').
+    Inside a place's name, an entity ('UIBE' in 'UIBE campus, Petah Tikva') and a place
+    the text names in it ('Petah Tikva') are kept; a place inside the same place's longer
+    alias is one hit."""
 
     def kind(i: int) -> str:
         return "entity" if any(o[0] == "entity" for o in owners[i]) else "place"
@@ -117,7 +119,9 @@ def _outermost(
     for index, start, end in spans:
         open_spans = [m for m in open_spans if m[2] > start]
         inside = any(
-            end <= e and (e - s) > (end - start) and kind(i) in (kind(index), "entity")
+            end <= e
+            and (e - s) > (end - start)
+            and (kind(i) == "entity" or owners[i][0][1] is owners[index][0][1])
             for i, s, e in open_spans
         )
         open_spans.append((index, start, end))
