@@ -10,7 +10,8 @@ names, it cannot find one the text does not write. Places likewise: every gazett
 the cases' sites, and those the text names; *extra places* are drafted sites no case lists.
 Stakes: every stake or owner percentage, and
 those the text writes as a figure ('94.55%'); a 100% owner read from 'a subsidiary of' is
-knowledge, not text.
+knowledge, not text. Amounts: transaction values, same currency, within 2%; terms: transaction
+durations in years.
 
 A drafted party outside the registry is matched to the case parties with the project's
 `NameIndex` (exact, normalised, then fuzzy at the pack's entity score). Spurious: drafted
@@ -25,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 from screening.intake import Draft
 from screening.loading.rulepack import RulePack
@@ -48,6 +50,8 @@ KEYS = (
     "sectors",
     "stakes",
     "stated stakes",
+    "amounts",
+    "terms",
 )
 
 
@@ -63,6 +67,8 @@ class Expected:
     sectors: set[str] = field(default_factory=set)
     stakes: set[float] = field(default_factory=set)
     stated_stakes: set[float] = field(default_factory=set)
+    amounts: set[tuple[float, str]] = field(default_factory=set)  # transaction values
+    terms: set[float] = field(default_factory=set)  # transaction durations in years
     labels: dict[str, str] = field(default_factory=dict)  # key -> a name to print
     names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     targets: list[str] = field(default_factory=list)
@@ -128,6 +134,11 @@ class Measure:
                 out.targets.append(case.target.name)
             if case.transaction and case.transaction.stake_percent is not None:
                 out.stakes.add(case.transaction.stake_percent)
+            if case.transaction and case.transaction.value is not None:
+                value = case.transaction.value
+                out.amounts.add((float(value.amount), value.currency))
+            if case.transaction and case.transaction.duration_years is not None:
+                out.terms.add(float(case.transaction.duration_years))
         out.stated_stakes = {s for s in out.stakes if stated(text, s)}
         return out, NameIndex((key, forms) for key, forms in out.names.items())
 
@@ -164,6 +175,8 @@ class Measure:
         places = {place.id for place, _ in draft.findings.places}
         sectors = set(draft.case.target.sectors) if draft.case.target else set()
         stakes = {float(str(f.value)) for f in draft.findings.percentages}
+        amounts = [cast(tuple[float, str], f.value) for f in draft.findings.amounts]
+        terms = {float(str(f.value)) for f in draft.findings.durations}
         figures = {
             "parties": (len(exp.parties & found.keys()), len(exp.parties)),
             "named": (len(exp.named & found.keys()), len(exp.named)),
@@ -178,6 +191,8 @@ class Measure:
             "sectors": (len(exp.sectors & sectors), len(exp.sectors)),
             "stakes": (len(exp.stakes & stakes), len(exp.stakes)),
             "stated stakes": (len(exp.stated_stakes & stakes), len(exp.stated_stakes)),
+            "amounts": (sum(_amount_in(a, amounts) for a in exp.amounts), len(exp.amounts)),
+            "terms": (len(exp.terms & terms), len(exp.terms)),
         }
         return Outcome(
             figures,
@@ -216,6 +231,12 @@ def leading_key(name: str, names: dict[str, list[str]]) -> str | None:
         if f"{' '.join(name_words(form))} ".startswith(f"{words} ")
     }
     return keys.pop() if len(keys) == 1 else None
+
+
+def _amount_in(expected: tuple[float, str], found: list[tuple[float, str]]) -> bool:
+    """The same currency and the same amount to within 2% ('about 11 million pounds')."""
+    amount, currency = expected
+    return any(c == currency and abs(a - amount) <= 0.02 * amount for a, c in found)
 
 
 def _place_forms(place: Place) -> list[str]:

@@ -110,7 +110,7 @@ def percentages(text: str) -> Iterator[Figure]:
 
 _SYMBOLS = {
     "us$": "USD", "$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
-    "€": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "pounds": "GBP",
+    "€": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "pound": "GBP", "pounds": "GBP",
     "¥": "CNY", "rmb": "CNY", "yuan": "CNY", "元": "CNY", "人民币": "CNY",
     "₪": "ILS", "nis": "ILS", "shekel": "ILS", "shekels": "ILS", "美元": "USD",
 }  # fmt: skip
@@ -121,7 +121,7 @@ _SCALE = {
 _CODES = "|".join(sorted(CURRENCY_CODES))
 _PREFIX = r"(US\$|\$|€|£|¥|₪|(?-i:NIS|RMB|" + _CODES + r"))"
 _SCALE_RE = r"(thousand|million|billion|trillion|bn|mn|[mkb](?![a-z]))"
-_SUFFIX = r"(dollars?|euros?|pounds|yuan|shekels?|(?-i:NIS|RMB|" + _CODES + r"))"
+_SUFFIX = r"(dollars?|euros?|pounds?|yuan|shekels?|(?-i:NIS|RMB|" + _CODES + r"))"
 _MONEY = (
     re.compile(rf"{_PREFIX}\s?{_NUMBER}(?:\s?{_SCALE_RE})?(?![\w%])", re.IGNORECASE),
     re.compile(rf"(?<![\w$€£¥₪]){_NUMBER}\s?{_SCALE_RE}?\s?{_SUFFIX}\b", re.IGNORECASE),
