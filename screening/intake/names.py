@@ -201,7 +201,7 @@ def legal_names(text: str) -> Iterator[tuple[str, int, int, bool]]:
     spans: list[tuple[int, int]] = []
     for rx, legal in ((_LATIN_ORG, True), (_CUE_ORG, False)):
         for m in rx.finditer(text):
-            start = _name_start(text, m.start(1), m.end(1))
+            start = _name_start(text, m.start(1), m.end())
             if start is None or any(s < m.end() and start < e for s, e in spans):
                 continue
             spans.append((start, m.end()))
@@ -225,6 +225,9 @@ def _name_start(text: str, start: int, end: int) -> int | None:
         if len(word) > 1 and word not in _ABBREVIATIONS and "." not in word:
             cut = stop.end()
     start += cut
+    for joined in re.finditer(rf"\b{_ORG_WORD}[ \t]+and[ \t]+(?=[A-Z])", text[start:end]):
+        start += joined.end()  # 'Delek Group and Silex AB': two names, not one
+        break
     while (lead := re.match(r"(\S+)[ \t]+", text[start:end])) is not None:
         word = lead.group(1)
         if not (word in _LEADING or word.endswith(("'s", "’s")) or not word[:1].isupper()):
