@@ -122,7 +122,7 @@ class Guard(BaseHTTPMiddleware):
             )
         response.headers.setdefault("Content-Security-Policy", security.PAGE_CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"  # no-referrer makes Origin null
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
         response.headers["Cache-Control"] = "no-store"
         return response
