@@ -1,9 +1,11 @@
 """One case under two rule packs, and many cases through worker processes, in input order.
 
 A case is read once for both sides when their vocabularies agree (the case checks read
-them), and its signals are extracted once when both packs extract alike (equal
-`signals_digest`), then matched and scored under each. Only a `Screened` summary of each
-side leaves the worker, so the parent's memory grows by a few hundred bytes a case.
+them), its signals are extracted once when both packs extract alike (equal
+`signals_digest`), and matched once when both packs' active rules have the same conditions
+(a weight change); each side then scores the firings with its own rules. Only a `Screened`
+summary of each side leaves the worker, so the parent's memory grows by a few hundred bytes
+a case.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from screening.impact.store import SignalStore, signals_digest
 from screening.loading.case import MAX_CASE_BYTES, load_case
 from screening.loading.rulepack import RulePack
 from screening.models.case import Case
+from screening.pipeline.engine import RuleFiring
 from screening.pipeline.findings import build_drafts
 from screening.pipeline.scoring import band_of, tally
 from screening.pipeline.screen import Screener
@@ -44,6 +47,8 @@ class PairScreener:
         self.screeners = (Screener(base), Screener(head))
         self.digests = tuple(signals_digest(s.extractor) for s in self.screeners)
         self.same_vocabulary = base.vocabulary == head.vocabulary
+        # the engine sees only the active rules' conditions: equal ones fire alike
+        self.same_matching = _conditions(base) == _conditions(head)
         self.store: SignalStore | None = None
         if store is not None:
             with contextlib.suppress(OSError, sqlite3.Error):  # no store only costs speed
@@ -54,6 +59,7 @@ class PairScreener:
         file_digest = _digest(path) if self.store is not None else None
         cases: dict[int, Case | list[Problem]] = {}  # by side: the case as each side reads it
         signals: dict[str, Loaded] = {}  # by signals digest
+        fired: list[RuleFiring] | None = None  # the base's firings, when head's are the same
         for i, (side, screener) in enumerate(zip(SIDES, self.screeners, strict=True)):
             digest = self.digests[i]
             if digest not in signals:
@@ -62,8 +68,11 @@ class PairScreener:
             if isinstance(loaded, list):
                 out.problems += [f"{side}: {p}" for p in loaded]
                 continue
+            shared = fired is not None and self.same_matching and self.digests[0] == digest
             try:
-                screened = _screen(screener, *loaded)
+                firings = fired if shared and fired is not None else _match(screener, loaded[1])
+                screened = _score(screener, loaded[0], loaded[1], firings)
+                fired = firings if i == 0 else None
             except EngineError as exc:
                 problem = Problem(
                     Location(path), f"the rules engine failed on this case: {exc}", "engine"
@@ -106,11 +115,20 @@ class PairScreener:
             self.store.close()
 
 
-def _screen(screener: Screener, case_id: str, extraction: Extraction) -> Screened:
-    """Match and score one side: the score, band and findings `Screener.screen` gives."""
-    firings = screener.matcher.match(extraction.facts)
+def _conditions(pack: RulePack) -> list[tuple[str, object]]:
+    return [(r.id, r.when) for r in pack.active_rules]
+
+
+def _match(screener: Screener, extraction: Extraction) -> list[RuleFiring]:
+    return screener.matcher.match(extraction.facts)
+
+
+def _score(
+    screener: Screener, case_id: str, extraction: Extraction, firings: list[RuleFiring]
+) -> Screened:
+    """Score one side's firings: the score, band and findings `Screener.screen` gives."""
     pack = screener.pack
-    drafts = build_drafts(pack, firings, extraction.by_id(), extraction.values)
+    drafts = build_drafts(pack, firings, extraction.by_id(), extraction.values, explain=False)
     t = tally(drafts, pack.scoring, extraction.values.get("target.sensitivity"))
     score = round(t.score, 1)
     return Screened.of(

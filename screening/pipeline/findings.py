@@ -85,31 +85,38 @@ class CaseEvidence:
 
 
 def build_drafts(
-    pack: RulePack, firings: list[RuleFiring], facts: dict[str, Fact], case_values: dict[str, Any]
+    pack: RulePack,
+    firings: list[RuleFiring],
+    facts: dict[str, Fact],
+    case_values: dict[str, Any],
+    *,
+    explain: bool = True,
 ) -> list[Draft]:
+    """Firings gathered per rule. With `explain` False (scoring alone: `impact`), no
+    explanation is rendered; evidence, facts and caveats are the same."""
     ctx = CaseEvidence(pack, case_values)
     drafts: dict[str, Draft] = {}
     seen: dict[str, set[tuple[str, str]]] = {}
-    # One fact's evidence is the same in every firing that uses it: build it once per case.
-    cache: dict[tuple[str, str], tuple[Evidence, TemplateFields] | None] = {}
+    # One fact's evidence is the same in every firing that uses it: build it once per case,
+    # and its template fields only when an explanation is rendered from it.
+    cache: dict[tuple[str, str], Evidence | None] = {}
+    fields: dict[tuple[str, str], TemplateFields] = {}
     for firing in firings:
         loaded = pack.rule(firing.rule_id)
         if loaded is None:  # pragma: no cover - the matcher compiles only pack rules
             continue
         draft = drafts.setdefault(firing.rule_id, Draft(loaded.rule))
         draft.firings += 1
-        namespace: dict[str, Any] = {}
+        used: dict[str, tuple[tuple[str, str], Evidence]] = {}  # alias -> (key, evidence)
         for alias, (lit, fact_id) in firing.frame.items():
             leaf = lit.leaf
             key = leaf.cache_key(fact_id)
             if key not in cache:
-                built = leaf.evidence(facts.get(fact_id), ctx)
-                cache[key] = None if built is None else (built, TemplateFields(built.model_dump()))
-            entry = cache[key]
-            if entry is None:
+                cache[key] = leaf.evidence(facts.get(fact_id), ctx)
+            ev = cache[key]
+            if ev is None:
                 continue
-            ev, fields = entry
-            namespace[alias] = fields
+            used[alias] = (key, ev)
             if key in seen.setdefault(firing.rule_id, set()):
                 continue
             seen[firing.rule_id].add(key)
@@ -120,7 +127,14 @@ def build_drafts(
                 if (fact := independent_fact(base, fact_id)) is not None:
                     draft.facts.add(fact)
             draft.caveats += [c for c in leaf.caveats(ev) if c not in draft.caveats]
+        if not explain:
+            continue
         if len(draft.explanations) < MAX_EXPLANATIONS:
+            namespace: dict[str, Any] = {}
+            for alias, (key, ev) in used.items():
+                if key not in fields:
+                    fields[key] = TemplateFields(ev.model_dump())
+                namespace[alias] = fields[key]
             text = render(loaded.rule.explanation, namespace)
             if text not in draft.explanations:
                 draft.explanations.append(text)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from screening.compile.dnf import finding_dependencies
 from screening.models.common import Band
 from screening.models.result import BandScale, Finding
+from screening.models.rule import Rule
 from screening.models.settings import BandThresholds, ScoringFile
 from screening.pipeline.findings import Draft
 
@@ -173,11 +174,25 @@ def _premises(rule_id: str, by_id: dict[str, Entry]) -> set[str]:
         entry = by_id.get(todo.pop())
         if entry is None:
             continue
-        for dep, negated in finding_dependencies(entry.draft.rule):
+        for dep, negated in _dependencies(entry.draft.rule):
             if not negated and dep in by_id and dep not in out:
                 out.add(dep)
                 todo.append(dep)
     return out
+
+
+#: A rule's finding dependencies by the rule object (kept alive here, so its id is not
+#: reused): computing them normalises the rule's condition, once per rule, not per case.
+_DEPENDENCIES: dict[int, tuple[Rule, list[tuple[str, bool]]]] = {}
+
+
+def _dependencies(rule: Rule) -> list[tuple[str, bool]]:
+    known = _DEPENDENCIES.get(id(rule))
+    if known is None or known[0] is not rule:
+        if len(_DEPENDENCIES) >= 4096:
+            _DEPENDENCIES.clear()
+        known = _DEPENDENCIES[id(rule)] = (rule, finding_dependencies(rule))
+    return known[1]
 
 
 def _evidence(entry: Entry, by_id: dict[str, Entry]) -> set[str]:
