@@ -151,11 +151,12 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 def create_app(workbench: Workbench) -> Starlette:
-    from screening.workbench import pages_cases, pages_rules
+    from screening.workbench import pages_cases, pages_portfolio, pages_rules
 
     routes = [
         *pages_cases.routes,
         *pages_rules.routes,
+        *pages_portfolio.routes,
         Route("/static/{name:path}", static),
     ]
     app = Starlette(

@@ -10,6 +10,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from screening import __version__
 from screening.batch.database import SqliteSink
@@ -40,6 +41,8 @@ class Workbench:
         self.settings = settings
         self.lock = threading.RLock()
         self._screener = screener
+        #: The last portfolio computed, with what it was computed from (pages_portfolio).
+        self.portfolio_cache: tuple[object, Any] | None = None
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:

@@ -218,3 +218,13 @@ def test_a_non_local_bind_without_a_token_does_not_start(tmp_path: Path) -> None
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0  # nothing listens
     assert not (tmp_path / "r.sqlite").exists()
+
+
+def test_the_portfolio_page_draws_its_pictures(page: Page, server: str) -> None:
+    _upload(page, server, CASES / "shanghai-haifa-twinning.yaml")
+    page.goto(server + "/portfolio")
+    assert "cases" in page.inner_text("#portfolio-summary")
+    for picture in ("#portfolio-graph", "#portfolio-map"):
+        page.wait_for_function(f"document.querySelector('{picture}').complete")
+        width = page.eval_on_selector(picture, "img => img.naturalWidth")
+        assert width > 100, picture  # the SVG loaded and was drawn
