@@ -30,20 +30,29 @@ from screening.errors import InputError, Problem
     default=None,
     help="The case's jurisdiction (ISO 3166 alpha-2); default: the country of most places named.",
 )
+@click.option(
+    "--every-name",
+    is_flag=True,
+    help="Draft every registry entity and legal-form name as a party, also those the text "
+    "names only in passing (by default they are listed in the draft's notes).",
+)
 @rules_option
 def intake(
     files: tuple[Path, ...],
     out_dir: Path | None,
     out_file: Path | None,
     jurisdiction: str | None,
+    every_name: bool,
     rules_dir: Path | None,
 ) -> None:
     """Draft case files from PDF, Word, HTML, Markdown or text documents.
 
-    Each draft names the registry entities, gazetteer places, sectors, technologies and
-    figures the document states, each with its evidence as a comment; it validates as a case
-    file. Without --out or -o the drafts go to standard output. Exit 2 when a file cannot
-    be read (each such file gets one line on standard error).
+    Each draft names the parties the text ties to the deal (a role, or a sentence about the
+    deal), the gazetteer places, sectors, technologies and figures the document states, each
+    with its evidence as a comment; names met only in passing, and the authority reviewing
+    the deal, are listed in its notes. It validates as a case file. Without --out or -o the
+    drafts go to standard output. Exit 2 when a file cannot be read (each such file gets one
+    line on standard error).
     """
     from screening.intake import Extractor, draft_from_document
 
@@ -56,7 +65,7 @@ def intake(
             "expected two capital letters, e.g. IL", param_hint="--jurisdiction"
         )
     pack = load_pack_or_exit(rules_dir)
-    extractor = Extractor(pack)
+    extractor = Extractor(pack, registry_mentions=not every_name)
     problems: list[Problem] = []
     drafts = []
     for path in files:
@@ -74,7 +83,8 @@ def intake(
             open_notes = len(draft.notes)
             click.echo(
                 f"{path} -> {target}: {len(draft.case.parties)} parties "
-                f"({len(draft.unresolved)} unresolved), {len(draft.case.sites)} sites, "
+                f"({len(draft.unresolved)} unresolved, {len(draft.mentions)} named in passing), "
+                f"{len(draft.case.sites)} sites, "
                 f"{draft.document.pages} page(s); {open_notes} open note(s)",
                 err=True,
             )

@@ -127,6 +127,23 @@ def test_cli_writes_drafts_and_reports_errors(tmp_path: Path) -> None:
     assert screened.exit_code in (0, 1), screened.output
 
 
+def test_cli_every_name_drafts_names_met_in_passing(tmp_path: Path) -> None:
+    doc = write_html(
+        tmp_path / "note.html",
+        ["The ports company signed with SIPG.", "Fudan University studies the region."],
+    )
+    args = ["intake", str(doc), "--rules", str(REAL_PACK)]
+    default = CliRunner().invoke(cli, args)
+    every = CliRunner().invoke(cli, [*args, "--every-name"])
+    assert default.exit_code == 0 and every.exit_code == 0
+    assert 'name: "Fudan University"' not in default.output
+    assert "# open: mentioned, not drafted as a party: 'Fudan University'" in default.output
+    assert 'name: "Fudan University"' in every.output
+    out = tmp_path / "drafts"
+    summary = CliRunner().invoke(cli, [*args, "--out", str(out)])
+    assert "1 named in passing" in summary.output
+
+
 def test_screen_takes_a_pdf_and_says_it_screened_an_unreviewed_draft(tmp_path: Path) -> None:
     pdf = write_pdf(tmp_path / "mou.pdf", [AGREEMENT])
     got = CliRunner().invoke(
