@@ -215,3 +215,18 @@ def test_a_finding_the_screening_does_not_hold_is_not_found(
     )
     assert response.status_code == 404
     assert client.get("/cases/999999").status_code == 404
+
+
+def test_a_proposal_document_is_drafted_by_intake_and_screened(
+    client: TestClient, workbench: Workbench, csrf: Csrf, upload: Upload
+) -> None:
+    row = upload(FIXTURES / "proposal.md")
+    stored = workbench.db.execute(
+        "SELECT path, result FROM cases WHERE case_row = ?", (row,)
+    ).fetchone()
+    assert stored["path"].endswith("-proposal.md.draft.yaml")  # the draft is the case file
+    notices = json.loads(stored["result"])["notices"]
+    assert notices[0].startswith("screened a draft case drawn up automatically from proposal.md")
+    page = client.get(f"/cases/{row}").text
+    assert 'id="finding-near-military-site"' in page
+    assert client.get(f"/cases/{row}/dossier").status_code == 200
