@@ -78,13 +78,19 @@ def finding_value(
         )
     if errors:
         raise Refused(errors)
+    try:
+        digest = rule_digest(pack, rule_id)
+    except KeyError:
+        raise Refused(
+            {"rule": f"'{rule_id}' is no longer in the rule pack; screen the case again"}
+        ) from None
     return {
         "state": "waived",
         "justification": justification,
         "expires": expires_text,
         "scope": scope,
         "party": party if scope == "party" else None,
-        "rule_digest": rule_digest(pack, rule_id),
+        "rule_digest": digest,
     }
 
 

@@ -54,7 +54,9 @@ async def editor(request: Request) -> Response:
     name = _file(wb, request.query_params.get("file", ""))
     text = (wb.settings.rules / name).read_text(encoding="utf-8")
     saved = store.current(wb.db, "rule", None, name) if request.query_params.get("saved") else None
-    return page(request, "rule_edit.html.j2", name=name, text=text, trial=None, saved=saved)
+    return page(
+        request, "rule_edit.html.j2", name=name, text=text, trial=None, saved=saved, refused=False
+    )
 
 
 async def editor_post(request: Request) -> Response:
@@ -69,15 +71,17 @@ async def editor_post(request: Request) -> Response:
             return rule_edit.trial(wb.settings.rules, name, text, wb.pack, stored)
 
     trial = await run_in_threadpool(attempt)
-    if form.get("action") != "save" or not trial.ok:
+    refused = form.get("action") == "save" and (not trial.ok or bool(trial.examples_failed))
+    if form.get("action") != "save" or refused:
         return page(
             request,
             "rule_edit.html.j2",
-            200 if trial.ok else 422,
+            422 if refused or not trial.ok else 200,
             name=name,
             text=text,
             trial=trial,
             saved=None,
+            refused=refused,
             lines_with_errors={p.location.line for p in trial.errors if p.location.path == name},
             changed=[i for i in trial.impacts if changed(i)],
             impact_summary=summary(trial.impacts) if trial.impacts else "",

@@ -52,6 +52,7 @@ def screen_upload(wb: Workbench, name: str, data: bytes) -> Screened:
     wb.settings.uploads.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(data).hexdigest()
     path = wb.settings.uploads / f"{digest[:16]}-{shown}"
+    kept = path.exists()  # the same bytes uploaded before: a stored case may rest on it
     path.write_bytes(data)
     try:
         with wb.lock:
@@ -61,7 +62,8 @@ def screen_upload(wb: Workbench, name: str, data: bytes) -> Screened:
             result.case_path = shown
             return Screened(wb.store_result(path, result, "upload"))
     except InputError as exc:
-        path.unlink(missing_ok=True)
+        if not kept:
+            path.unlink(missing_ok=True)
         return Screened(None, tuple(_relocated(p, path, shown) for p in exc.problems))
 
 

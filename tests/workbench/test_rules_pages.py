@@ -112,3 +112,19 @@ def test_a_trial_never_touches_the_rule_folder(tmp_path: Path) -> None:
     assert problems[0].location == Location(RULE, 2, 1)  # where the parser gave up
     assert problems[0].code == "yaml" and "malformed YAML" in problems[0].message
     assert sorted(p.relative_to(rules) for p in rules.rglob("*")) == before
+
+
+def test_an_edit_whose_examples_fail_is_not_saved(editing: tuple[TestClient, Workbench]) -> None:
+    client, wb = editing
+    path = wb.settings.rules / RULE
+    original = path.read_text(encoding="utf-8")
+    # only in tenders: the examples (an MOU, a press release) no longer fire
+    quiet = original.replace(
+        "phrases: [belt-and-road]}", "phrases: [belt-and-road], document_kinds: [tender]}"
+    )
+    page = _post(client, quiet, "save")
+    assert page.startswith("422"), page[:3000]
+    assert 'id="not-saved"' in page and "of the rule fail" in page
+    assert 'class="example fail"' in page
+    assert path.read_text(encoding="utf-8") == original
+    assert [e for e in store.history(wb.db) if e.subject == "rule"] == []
