@@ -106,15 +106,21 @@ def load_waivers(path: Path) -> list[Waiver]:
 
 
 def rule_digest(pack: RulePack, rule_id: str) -> str:
-    """sha256 of the rule's definition (condition, weight, scale, decisive, status, family).
+    """sha256 of the rule's definition as written (condition, weight, scale, decisive, status,
+    family): the keys of its YAML file, not the model, so a new optional field in the code
+    does not void every waiver.
 
     Titles, explanations, references and examples are left out: editing them does not
     change what the finding means, so it does not void a waiver."""
     loaded = pack.rule(rule_id)
     if loaded is None:
         raise KeyError(rule_id)
-    data = loaded.rule.model_dump(mode="json", include=set(DEFINITION))
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    written = loaded.doc.data
+    if isinstance(written, dict):
+        data = {k: v for k, v in written.items() if k in DEFINITION}
+    else:  # pragma: no cover - a loaded rule always comes from a mapping
+        data = loaded.rule.model_dump(mode="json", include=set(DEFINITION), exclude_defaults=True)
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 

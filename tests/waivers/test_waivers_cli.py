@@ -94,7 +94,7 @@ def test_waivers_digest_and_check() -> None:
     assert code == 0
     assert out.split() == [
         "near-naval-base",
-        "sha256:6321ecb307cab4dc9e390cb8668b2d09751ebed35af48bee236c1a598cde3fc5",
+        "sha256:be00519483215c145666d6c810d8cd0b6de3e3fd45384dc67775bb57dd4c0201",
     ]
     code, _, err = invoke("waivers", "digest", *RULES, "no-such-rule")
     assert code == 2 and "no-such-rule: error: no such rule" in err
