@@ -32,6 +32,40 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 LINES_PER_PAGE = 45
 FORMATS = ("pdf", "docx", "html")
+#: Dev cases whose document texts were read while intake's rules were written (issue 13):
+#: figures on them are in-sample. The other dev texts were never read; only the names
+#: `--list` printed for all of them were seen, so they are held out as far as text goes.
+READ = frozenset(
+    {
+        "ca-2017-hytera-norsat",
+        "de-2016-kuka-midea",
+        "de-2018-50hertz-state-grid-kfw",
+        "de-2020-imst-addsino",
+        "de-2022-elmos-silex-sai",
+        "de-2022-heyer-medical-aeonmed",
+        "es-2024-talgo-ganz-mavag",
+        "fr-2021-carrefour-couche-tard",
+        "gb-2013-london-taxi-geely",
+        "gb-2014-house-of-fraser-sanpower",
+        "gb-2014-savoy-hotel-katara",
+        "gb-2016-wolves-fosun",
+        "gb-2017-sepura-hytera",
+        "gb-2018-northern-aerospace-gardner",
+        "gb-2020-impcross-gardner",
+        "gb-2020-mettis-aerostar",
+        "il-2016-ahava-fosun",
+        "il-2016-phoenix-fosun",
+        "it-2021-lpe-shenzhen-investment",
+        "it-2023-italy-exits-bri",
+        "it-2023-pirelli-sinochem",
+        "nl-2023-nowi-nexperia",
+        "us-2013-softbank-sprint",
+        "us-2019-icarbonx-patientslikeme",
+        "us-2019-kunlun-grindr",
+        "us-2020-bytedance-musically-tiktok",
+        "us-2020-shiji-stayntouch",
+    }
+)
 #: Columns of the per-document rows: figure key and width.
 ROW = (("parties", 10), ("named", 9), ("spurious", 10), ("places", 9), ("named places", 9))
 
@@ -105,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"seeds skipped: no seed documents at {SEEDS}")
     if not args.no_dev:
-        sets.append(("dev", list(dev_documents(_load(ROOT / "cases" / "dev", measure)))))
+        dev = list(dev_documents(_load(ROOT / "cases" / "dev", measure)))
+        sets.append(("dev, texts read while writing rules", [d for d in dev if d[0] in READ]))
+        sets.append(("dev, texts never read", [d for d in dev if d[0] not in READ]))
     settings = {
         "default": Extractor(pack),
         "kept": Extractor(pack, registry_mentions=False),
