@@ -11,7 +11,7 @@ the cases' sites, and those the text names; *extra places* are drafted sites no 
 Stakes: every stake or owner percentage, and
 those the text writes as a figure ('94.55%'); a 100% owner read from 'a subsidiary of' is
 knowledge, not text. Amounts: transaction values, same currency, within 2%; terms: transaction
-durations in years.
+durations in years; dates: the cases' documents' own dates, found among the draft's dates.
 
 A drafted party outside the registry is matched to the case parties with the project's
 `NameIndex` (exact, normalised, then fuzzy at the pack's entity score). Spurious: drafted
@@ -52,6 +52,7 @@ KEYS = (
     "stated stakes",
     "amounts",
     "terms",
+    "dates",
 )
 
 
@@ -69,6 +70,7 @@ class Expected:
     stated_stakes: set[float] = field(default_factory=set)
     amounts: set[tuple[float, str]] = field(default_factory=set)  # transaction values
     terms: set[float] = field(default_factory=set)  # transaction durations in years
+    dates: set[str] = field(default_factory=set)  # the documents' own dates, as written
     labels: dict[str, str] = field(default_factory=dict)  # key -> a name to print
     names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     targets: list[str] = field(default_factory=list)
@@ -137,6 +139,7 @@ class Measure:
             if case.transaction and case.transaction.value is not None:
                 value = case.transaction.value
                 out.amounts.add((float(value.amount), value.currency))
+            out.dates.update(str(d.date).rstrip("~") for d in case.documents if d.date)
             if case.transaction and case.transaction.duration_years is not None:
                 out.terms.add(float(case.transaction.duration_years))
         out.stated_stakes = {s for s in out.stakes if stated(text, s)}
@@ -193,6 +196,10 @@ class Measure:
             "stated stakes": (len(exp.stated_stakes & stakes), len(exp.stated_stakes)),
             "amounts": (sum(_amount_in(a, amounts) for a in exp.amounts), len(exp.amounts)),
             "terms": (len(exp.terms & terms), len(exp.terms)),
+            "dates": (
+                len(exp.dates & {str(f.value) for f in draft.findings.dates}),
+                len(exp.dates),
+            ),
         }
         return Outcome(
             figures,
