@@ -20,8 +20,14 @@ def cross_case_findings(p: Portfolio) -> list[PortfolioFinding]:
     """Each (group, municipality or facility) with MIN_CASES cases or more, most cases first."""
     owner = {e.source: e.target for e in p.edges if e.kind == "owned_by"}
     seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
     for case_id, parties, places in _cases(p):
-        groups = {owner.get(pid, pid) for pid in parties if _in_registry(p, pid, owner)}
+        groups: set[str] = set()
+        for pid in (pid for pid in parties if _in_registry(p, pid, owner)):
+            node = owner.get(pid, pid)
+            key = _group_key(node)  # one entity, as a party or as another's group
+            names.setdefault(key, p.nodes[node].label)
+            groups.add(key)
         for group in groups:
             for where in places:
                 seen[(group, where)].add(case_id)
@@ -33,17 +39,25 @@ def cross_case_findings(p: Portfolio) -> list[PortfolioFinding]:
         kind: Literal["municipality", "strategic_site"] = (
             "municipality" if place.kind == "municipality" else "strategic_site"
         )
-        name = p.nodes[group].label
+        name = names[group]
         around = "in" if kind == "municipality" else "around"
         message = (
-            f"{name} (by registry ownership) is in {len(cases)} cases {around} {place.label}: "
-            f"{', '.join(sorted(cases))}"
+            f"{name} (a party, or by registry ownership) is in {len(cases)} cases {around} "
+            f"{place.label}: {', '.join(sorted(cases))}"
         )
         out.append(
             PortfolioFinding(group, name, where, place.label, kind, tuple(sorted(cases)), message)
         )
     out.sort(key=lambda f: (-len(f.cases), f.group_name, f.where_name))
     return out
+
+
+def _group_key(node_id: str) -> str:
+    """'group:X' and 'party:entity:X' are one registry entity X."""
+    for prefix in ("group:", "party:entity:"):
+        if node_id.startswith(prefix):
+            return "group:" + node_id.removeprefix(prefix)
+    return node_id
 
 
 def _in_registry(p: Portfolio, pid: str, owner: dict[str, str]) -> bool:

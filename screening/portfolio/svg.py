@@ -123,9 +123,13 @@ def map_svg(p: Portfolio, width: float = 800, height: float = 520) -> str:
                 f'stroke="#553c9a" stroke-dasharray="4 3"><title>{escape(e.label)}</title></line>'
             )
         taken: list[tuple[float, float, float]] = []  # labels placed: x, y, width
-        for n in sorted(placed, key=lambda n: (n.kind, n.label)):
+        rows = {  # sites are labelled first, and drawn last (on top of facilities)
+            n.id: _free_row(taken, project(n)[0] + 8, project(n)[1] - 6, 6.2 * len(_short(n.label)))
+            for n in sorted(placed, key=lambda n: (n.kind != "site", n.label))
+        }
+        for n in sorted(placed, key=lambda n: (n.kind == "site", n.label)):
             x, y = project(n)
-            ly = _free_row(taken, x + 8, y - 6, 6.2 * len(_short(n.label)))
+            ly = rows[n.id]
             tip = escape(f"{n.label} ({n.lat:.4f}, {n.lon:.4f}) {n.detail or ''}".strip())
             if n.kind == "facility":
                 shape = (
@@ -137,22 +141,32 @@ def map_svg(p: Portfolio, width: float = 800, height: float = 520) -> str:
                 shape = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}" stroke="#fff"/>'
             out.append(
                 f'<g class="place {n.kind}"><title>{tip}</title>{shape}'
-                f'<text x="{x + 8:.1f}" y="{ly:.1f}">{escape(_short(n.label))}</text></g>'
+                + (
+                    f'<text x="{x + 8:.1f}" y="{ly:.1f}">{escape(_short(n.label))}</text>'
+                    if ly is not None
+                    else ""
+                )
+                + "</g>"
             )
     legend = "circle: site (colour: highest band of its cases) · square: strategic facility"
     if unplaced:
-        legend += " · no position: " + ", ".join(_short(n.label, 30) for n in unplaced[:8])
+        legend += f" · {len(unplaced)} site{'s' if len(unplaced) != 1 else ''} without a position"
     out.append(f'<text x="10" y="{height - 12:.0f}" fill="#4a5568">{escape(legend)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def _free_row(taken: list[tuple[float, float, float]], x: float, y: float, w: float) -> float:
-    """The first baseline at or below `y` where a label of width `w` at `x` overlaps none."""
-    while any(abs(y - ty) < 12 and x < tx + tw and tx < x + w for tx, ty, tw in taken):
-        y += 13
-    taken.append((x, y, w))
-    return y
+def _free_row(
+    taken: list[tuple[float, float, float]], x: float, y: float, w: float
+) -> float | None:
+    """A baseline near `y` where a label of width `w` at `x` overlaps none, or None (the
+    label is left out; its marker keeps the name as a tooltip) when it would drift off."""
+    for dy in (0, 13, -13, 26, -26):
+        row = y + dy
+        if not any(abs(row - ty) < 12 and x < tx + tw and tx < x + w for tx, ty, tw in taken):
+            taken.append((x, row, w))
+            return row
+    return None
 
 
 def _site_bands(p: Portfolio) -> dict[str, str]:

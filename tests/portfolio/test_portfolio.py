@@ -169,3 +169,31 @@ def test_cli_errors_are_located(database: Path, tmp_path: Path) -> None:
     assert code == 2 and "expected YYYY, YYYY-MM or YYYY-MM-DD" in err
     code, out, err = invoke("portfolio", str(tmp_path / "none.sqlite"), "--rules", rules)
     assert code == 2 and out == "" and "none.sqlite: error: no such results database" in err
+
+
+def test_a_group_met_as_a_party_and_as_an_owner_is_one_group() -> None:
+    """Entity X is a party of case a, and the owner of case b's party: one group, two cases."""
+    from screening.portfolio import Edge, Node
+    from screening.portfolio.signals import cross_case_findings
+
+    p = Portfolio("test")
+    for node in (
+        Node("case:a", "case", "A", "XX"),
+        Node("case:b", "case", "B", "XX"),
+        Node("party:town", "municipality", "Town", "XX"),
+        Node("party:entity:x", "foreign_body", "X Commission", "YY"),
+        Node("party:entity:y", "company", "Y Ltd", "YY"),
+        Node("group:x", "group", "X Commission", "YY"),
+    ):
+        p.add_node(node)
+    for edge in (
+        Edge("case:a", "party:town", "party_of", case_id="a"),
+        Edge("case:a", "party:entity:x", "party_of", case_id="a"),
+        Edge("case:b", "party:town", "party_of", case_id="b"),
+        Edge("case:b", "party:entity:y", "party_of", case_id="b"),
+        Edge("party:entity:y", "group:x", "owned_by", case_id="b"),
+    ):
+        p.add_edge(edge)
+    (finding,) = cross_case_findings(p)
+    assert (finding.group, finding.where, finding.cases) == ("group:x", "party:town", ("a", "b"))
+    assert finding.message.startswith("X Commission (a party, or by registry ownership) is in 2")
