@@ -87,13 +87,19 @@ def monitor(
         )
         if change is not None:
             out.changes.append(change)
-    if record:
-        out.recorded_run = _record(database, pack, outcomes)
+    fresh = [
+        o
+        for old, o in zip(last, outcomes, strict=True)
+        if o.record is not None
+        and (o.record.rules_digest, o.record.case_digest) != (old.rules_digest, old.case_digest)
+    ]
+    if record and fresh:  # nothing new: no run, so a daily cron does not grow the file
+        out.recorded_run = _record(database, pack, fresh)
     return out
 
 
 def _record(database: Path, pack: RulePack, outcomes: list[Outcome]) -> int | None:
-    """Store the new screenings as a run (unchanged ones are already stored: skipped)."""
+    """Store the screenings made with other rules or case files than the last as a run."""
     from screening import __version__
 
     meta = {

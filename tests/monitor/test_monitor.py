@@ -48,9 +48,13 @@ def monitor(pack: Path, db: Path, *extra: str) -> tuple[int, str, str]:
 
 def test_nothing_changed_exits_0(screened: tuple[Path, Path, Path]) -> None:
     pack, _, db = screened
-    code, out, _ = monitor(pack, db, "--no-record")
+    code, out, _ = monitor(pack, db)
     assert code == 0
     assert "3 cases screened again, 0 changed, band rose in 0" in out
+    # nothing screened with other rules or files: no run recorded (a daily cron stays small)
+    assert "recorded as run" not in out
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM runs").fetchone() == (1,)
 
 
 def test_a_newly_listed_party_is_reported_and_exits_1(screened: tuple[Path, Path, Path]) -> None:
@@ -60,6 +64,7 @@ def test_a_newly_listed_party_is_reported_and_exits_1(screened: tuple[Path, Path
     code, out, _ = monitor(pack, db)
     assert code == 1
     assert "northwind-depot: low 0.0 -> medium" in out and "BAND ROSE" in out
+    assert "recorded as run 2" in out
     assert (
         "+ soe-party (+35.0): party 'Northwind Freight Co., Ltd.' now matches entity "
         "'test-northwind', new in the registry (listed: test-watch-list)" in out
@@ -70,6 +75,7 @@ def test_a_newly_listed_party_is_reported_and_exits_1(screened: tuple[Path, Path
     code, out, _ = monitor(pack, db, "--format", "json")
     data = json.loads(out)
     assert code == 0 and data["changed"] == 0 and data["screened"] == 3
+    assert data["recorded_run"] is None
 
 
 def test_json_and_markdown_carry_the_reasons(screened: tuple[Path, Path, Path]) -> None:
