@@ -136,7 +136,8 @@ def apply_waivers(
             continue
         note = lapsed(w, pack, today)
         if note is not None:
-            notes.append(note)
+            if note not in notes and note not in result.waiver_notes:  # applied twice: once
+                notes.append(note)
             continue
         finding = _finding(result, w.rule_id)
         if finding is None or (w.scope == "party" and not _names_party(finding, w.party or "")):

@@ -159,3 +159,10 @@ def _waiver(
             "rule_digest": rule_digest(pack, rule_id),
         }
     )
+
+
+def test_applying_twice_changes_nothing_more(result: Result, pack: RulePack) -> None:
+    """A stored result that already carries waivers (batch) can be waived again (workbench)."""
+    waivers = load_waivers(WAIVERS)
+    once = apply_waivers(result, waivers, pack=pack, today=TODAY)
+    assert apply_waivers(once, waivers, pack=pack, today=TODAY) == once
