@@ -16,7 +16,8 @@ from pathlib import Path
 
 from screening.errors import InputError
 from screening.intake.build import Builder, slug
-from screening.intake.extract import Extractor, Findings
+from screening.intake.extract import Extractor
+from screening.intake.findings import Findings
 from screening.intake.read import DocumentText, read_document
 from screening.intake.write import to_yaml
 from screening.loading.case import load_case

@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Any, cast
 
 from screening.intake.evidence import Evidence
-from screening.intake.extract import Findings, PartyFound
+from screening.intake.findings import Findings, PartyFound
 from screening.models.registry import Entity
 
 UNKNOWN_COUNTRY = "ZZ"

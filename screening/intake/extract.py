@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from screening.intake import cues, deals, figures
 from screening.intake.evidence import Evidence, Locator
-from screening.intake.names import NameFinder, NameHit, OrgName, resolve_legal_names
+from screening.intake.findings import Findings, Found, PartyFound
+from screening.intake.names import (
+    NameFinder,
+    NameHit,
+    OrgName,
+    resolve_legal_names,
+    short_references,
+)
 from screening.intake.patterned import PatternName, people, person_references, public_bodies
 from screening.intake.read import DocumentText
 from screening.loading.rulepack import RulePack
@@ -79,52 +85,6 @@ _TERM_WORDS = (
 )
 
 
-@dataclass
-class Found:
-    """A value found in the text, with its evidence (several mentions keep the first)."""
-
-    value: object
-    evidence: Evidence
-    mentions: int = 1
-
-
-@dataclass
-class PartyFound:
-    entity: Entity | None  # None: a legal-form name the registry does not know
-    name: str
-    evidence: Evidence
-    roles: dict[str, Evidence] = field(default_factory=dict)
-    aliases: list[str] = field(default_factory=list)
-    nearest: str | None = None
-    mentions: int = 1
-    kind: str | None = None  # for a name found by pattern: person, ministry, ...
-    level: str | None = None  # government level its words state
-    title: str | None = None  # a person's title as written
-    deal: Evidence | None = None  # a sentence naming it tells of the deal (see `split`)
-    review: Evidence | None = None  # a public body reviewing or deciding the deal
-
-
-@dataclass
-class Findings:
-    doc: DocumentText
-    text: str
-    parties: list[PartyFound]
-    places: list[tuple[Place, Evidence]]
-    sectors: list[Found]
-    technologies: list[Found]
-    percentages: list[Found]
-    amounts: list[Found]
-    durations: list[Found]
-    dates: list[Found]
-    kind: Found | None
-    transaction_type: Found | None
-    notes: list[str]
-    #: Named only in passing: no role cue and no sentence about the deal (see `split`).
-    mentions: list[PartyFound] = field(default_factory=list)
-    #: The company or asset the deal's words say is acquired ('the takeover of KUKA').
-    target: Found | None = None
-
-
 class Extractor:
     """The pack's registries, gazetteer and phrases, compiled once for many documents."""
 
@@ -141,6 +101,7 @@ class Extractor:
         sets = [pack.phrase_sets[s] for s in TECHNOLOGY_SETS if s in pack.phrase_sets]
         self.phrases = PhraseIndex(sets)
         self.sector_ids = {s.id for s in pack.vocabulary.sectors}
+        self.place_words = {n.lower() for p in pack.places for n in (p.name, *p.aliases)}
 
     def extract(self, doc: DocumentText) -> Findings:
         text = doc.text
@@ -158,6 +119,7 @@ class Extractor:
         spans = taken + [(h.start, h.end) for h in hits if h.kind == "entity"]
         place_spans = [(h.start, h.end) for h in hits if h.kind == "place"]
         target = self._deal_roles(text, at, found, spans, place_spans)
+        self._short_references(text, at, found)
         parties, mentions = split(found, registry_mentions=self.registry_mentions)
         places: dict[str, tuple[Place, Evidence]] = {}
         for h in hits:
@@ -202,6 +164,15 @@ class Extractor:
             mentions=mentions,
             target=target,
         )
+
+    def _short_references(self, text: str, at: Locator, found: list[PartyFound]) -> None:
+        """An unresolved organisation named again by its first word ('Hytera') is the same
+        party: that mention counts, with its roles and its sentence."""
+        orgs = {p.name: p for p in found if p.entity is None and p.kind is None}
+        for name, refs in short_references(text, list(orgs), self.place_words).items():
+            for s, e in refs:
+                orgs[name].mentions += 1
+                _add_roles(orgs[name], text, at, s, e)
 
     def _deal_roles(
         self,

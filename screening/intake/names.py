@@ -260,3 +260,30 @@ def resolve_legal_names(
             nearest = f"'{near.alias}' scored {near.score:g} < {min_score:g}" if near else None
             unresolved.append(OrgName(name, start, end, nearest, legal))
     return found, unresolved
+
+
+def short_references(
+    text: str, names: list[str], places: set[str]
+) -> dict[str, list[tuple[int, int]]]:
+    """Where the text names an organisation again by its first distinctive word alone
+    ('Hytera' for Hytera Communications, 'Shiji' for Beijing Shiji Information Technology
+    Co., Ltd.): leading places and countries ('Beijing', 'Qatar') are passed over, the word
+    must be four letters or more, belong to one name only, and not stand before another
+    capitalised word (then it begins a longer name)."""
+    shorts: dict[str, str] = {}
+    taken: dict[str, int] = {}
+    for name in names:
+        for word in re.findall(r"[\w'’&.\-]+", name):
+            if word.lower() in places:
+                continue
+            if word[:1].isupper() and len(word) >= 4 and word not in _NOT_DISTINCTIVE:
+                shorts[name] = word
+                taken[word] = taken.get(word, 0) + 1
+            break
+    out: dict[str, list[tuple[int, int]]] = {}
+    for name, word in shorts.items():
+        if taken[word] > 1 or word in _LEADING:
+            continue
+        rx = re.compile(rf"(?<![\w’'\-]){re.escape(word)}(?![\w\-])(?![ \t]+[A-Z])")
+        out[name] = [m.span() for m in rx.finditer(text)]
+    return out
