@@ -11,7 +11,7 @@ import pytest
 from screening.checks import load_rule_pack
 from screening.intake import Draft, Extractor, draft_from_document
 from screening.intake.deals import deal_names
-from screening.intake.names import legal_names
+from screening.intake.names import legal_names, short_references
 from screening.intake.patterned import person_references
 from screening.loading.rulepack import RulePack
 from tests.conftest import REAL_PACK
@@ -146,3 +146,15 @@ def test_a_place_named_inside_a_place_is_a_site(real_pack: RulePack, tmp_path: P
     path = write_html(tmp_path / "uibe.html", text)
     draft = draft_from_document(path, real_pack, extractor=Extractor(real_pack))
     assert {"UIBE extension, Petah Tikva", "Petah Tikva"} <= {s.place for s in draft.case.sites}
+
+
+def test_an_organisation_named_again_by_its_first_word() -> None:
+    text = (
+        "The Business Secretary accepted undertakings from Hytera Communications Ltd. "
+        "Hytera said it would comply. Beijing Shiji Information Technology Co., Ltd. owns "
+        "StayNTouch; Shiji must divest it. Hytera Group is another company."
+    )
+    names = ["Hytera Communications Ltd", "Beijing Shiji Information Technology Co., Ltd"]
+    refs = short_references(text, names, places={"beijing"})
+    assert [text[s:e] for s, e in refs[names[0]]] == ["Hytera"]  # not 'Hytera Group'
+    assert [text[s:e] for s, e in refs[names[1]]] == ["Shiji"]  # past the place 'Beijing'
