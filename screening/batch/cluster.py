@@ -38,6 +38,7 @@ from screening.batch.runner import ClusterOptions, Outcome, _Stop, screen_path
 from screening.errors import InputError, Location, Problem, printable
 from screening.loading.rulepack import RulePack
 from screening.pipeline.screen import Screener
+from screening.waivers import WaiverSet
 
 #: Files per task at most: a task costs the scheduler a few milliseconds, a case about 3 ms.
 CHUNK = 16
@@ -82,7 +83,12 @@ def _screener(digest: str) -> Screener:
     return screener
 
 
-def screen_chunk(digest: str, items: Sequence[tuple[str, str]], dossiers: bool) -> list[Outcome]:
+def screen_chunk(
+    digest: str,
+    items: Sequence[tuple[str, str]],
+    dossiers: bool,
+    waivers: WaiverSet | None = None,
+) -> list[Outcome]:
     """Outcomes of `items` (shown path, absolute path), in order. Idempotent: it only reads."""
     with _LOCK:
         try:
@@ -97,7 +103,9 @@ def screen_chunk(digest: str, items: Sequence[tuple[str, str]], dossiers: bool) 
                 )
                 for s, _ in items
             ]
-        return [screen_path(screener, s, dossier=dossiers, source=a) for s, a in items]
+        return [
+            screen_path(screener, s, dossier=dossiers, source=a, waivers=waivers) for s, a in items
+        ]
 
 
 # ---------------------------------------------------------------- parent side
@@ -147,6 +155,7 @@ def run_dask(
     pack: RulePack,
     options: ClusterOptions,
     dossiers: bool = False,
+    waivers: WaiverSet | None = None,
 ) -> Iterator[Outcome]:
     """Outcomes of `paths`, in their order, screened on a Dask cluster."""
     with _Stop() as stop, contextlib.ExitStack() as stack:
@@ -168,6 +177,7 @@ def run_dask(
                 pack.digest,
                 items,
                 dossiers,
+                waivers,
                 key=f"{KEY_PREFIX}-{token}-{n}",
                 retries=2,
                 pure=False,
@@ -194,7 +204,9 @@ def run_dask(
             try:
                 outcomes = future.result()
             except KilledWorker:
-                outcomes = list(_one_by_one(client, n, items, token, dossiers, pack.digest))
+                outcomes = list(
+                    _one_by_one(client, n, items, token, (dossiers, waivers), pack.digest)
+                )
             finally:
                 future.release()
             refill()
@@ -209,13 +221,14 @@ def _one_by_one(
     n: int,
     items: Sequence[tuple[str, str]],
     token: str,
-    dossiers: bool,
+    options: tuple[bool, WaiverSet | None],
     digest: str,
 ) -> Iterator[Outcome]:
-    """A chunk whose workers kept dying, file by file: find the file that kills them."""
+    """A chunk whose workers kept dying, file by file: find the file that kills them.
+    `options`: dossiers wanted, waivers to apply."""
     futures = [
         client.submit(
-            screen_chunk, digest, [item], dossiers, key=f"{KEY_PREFIX}-{token}-{n}.{i}", pure=False
+            screen_chunk, digest, [item], *options, key=f"{KEY_PREFIX}-{token}-{n}.{i}", pure=False
         )
         for i, item in enumerate(items)
     ]

@@ -18,7 +18,6 @@ from screening.loading.case import MAX_CASE_BYTES
 from screening.loading.rulepack import RulePack
 from screening.models.result import Result
 from screening.monitor.digests import pack_digests
-from screening.monitor.digests import pack_digests
 from screening.report.html import render_batch_report
 from screening.waivers import WaiverSet
 
@@ -73,7 +72,6 @@ def run_batch(
         "engine_version": __version__,
         "rules_digest": pack.digest,
         "rules_dir": str(pack.root),
-        "digests": pack_digests(pack),  # which rule or registry entry changed (monitor)
         "digests": pack_digests(pack),  # which rule or registry entry changed (monitor)
         "arguments": {"paths": args, "jobs": jobs, "out": str(out)}
         | (
@@ -135,9 +133,6 @@ def _executor(
         return lambda todo, pack, jobs, dossiers: run(
             todo, pack, jobs, dossiers=dossiers, waivers=waivers
         )
-    if waivers is not None:
-        message = "--waivers is not supported with --executor dask yet; use the local executor"
-        raise InputError([Problem(Location("--waivers"), message, "usage")])
     try:
         from screening.batch.cluster import run_dask
     except ImportError as exc:
@@ -145,7 +140,9 @@ def _executor(
             f"Dask is not installed ({exc}); install the extra: pip install 'screening[cluster]'"
         )
         raise InputError([Problem(Location("--executor dask"), message, "usage")]) from None
-    return lambda todo, pack, _jobs, dossiers: run_dask(todo, pack, cluster, dossiers=dossiers)
+    return lambda todo, pack, _jobs, dossiers: run_dask(
+        todo, pack, cluster, dossiers=dossiers, waivers=waivers
+    )
 
 
 class ReportWriter:
