@@ -80,8 +80,7 @@ def _case_file(wb: Workbench, stored: queue_db.StoredCase) -> tuple[Case | None,
     if not path.is_file():
         return None, f"the case file {stored.path} is no longer there"
     try:
-        with wb.lock:
-            case, digest = load_case(path, wb.pack)
+        case, digest = load_case(path, wb.pack)
     except InputError as exc:
         return None, f"the case file cannot be read now: {exc.problems[0]}"
     if digest != stored.case_digest:
@@ -96,9 +95,8 @@ def _case_page(
     result = Result.model_validate_json(stored.result_json)
     _, problem = _case_file(wb, stored)
     states = store.states(wb.db, stored.case_id)
-    with wb.lock:
-        entries = decisions.waiver_entries(wb, stored.case_id)
-        waived_view = decisions.apply(wb, result, entries, dt.date.today()) if entries else None
+    entries = decisions.waiver_entries(wb, stored.case_id)
+    waived_view = decisions.apply(wb, result, entries, dt.date.today()) if entries else None
     return page(
         request,
         "case.html.j2",
@@ -134,13 +132,11 @@ async def dossier(request: Request) -> Response:
     def render() -> str:
         from screening.report.html import render_dossier
 
-        with wb.lock:
-            shown = decisions.apply(
-                wb, result, decisions.waiver_entries(wb, stored.case_id), dt.date.today()
-            )
-            if problem:
-                shown.notices = [problem, *shown.notices]
-            return render_dossier(shown, case, wb.pack)
+        entries = decisions.waiver_entries(wb, stored.case_id)
+        shown = decisions.apply(wb, result, entries, dt.date.today())
+        if problem:
+            shown.notices = [problem, *shown.notices]
+        return render_dossier(shown, case, wb.pack)
 
     html = await run_in_threadpool(render)
     return HTMLResponse(html, headers={"Content-Security-Policy": DOSSIER_CSP})

@@ -59,12 +59,8 @@ async def _portfolio(request: Request, filters: Filters) -> Portfolio:
     if cached is not None and cached[0] == key and isinstance(cached[1], Portfolio):
         return cached[1]
 
-    def compute() -> Portfolio:
-        with wb.lock:
-            return portfolio(db, wb.pack, filters)
-
     try:
-        result = await run_in_threadpool(compute)
+        result = await run_in_threadpool(portfolio, db, wb.pack, filters)
     except InputError as exc:
         raise HTTPException(500, f"the portfolio cannot be read: {exc.problems[0]}") from None
     wb.portfolio_cache = (key, result)

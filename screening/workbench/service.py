@@ -1,7 +1,8 @@
 """The workbench's state: its settings, the results database and the rule pack in use.
 
 One `Workbench` per server. The rules engine is a C extension that must not be entered by
-two threads at once, so screening, examples and impact run one at a time under `lock`.
+two threads at once, so screening, examples and impact run one at a time under `lock`;
+pages that only read the pack (waivers, dossiers, the portfolio) do not wait for it.
 """
 
 from __future__ import annotations
@@ -76,12 +77,16 @@ class Workbench:
         return self.screener.pack
 
     def reload_rules(self) -> None:
-        """After a rule is saved: the next screening uses the pack as it is on disk now."""
+        """After a rule is saved: the next screening uses the pack as it is on disk now.
+        The new screener is built before it replaces the old one, so pages shown meanwhile
+        use a whole pack, old or new."""
+        from screening.cache import load_screener
+
+        fresh = load_screener(self.settings.rules)
         with self.lock:
-            old, self._screener = self._screener, None
+            old, self._screener = self._screener, fresh
             if old is not None:
                 old.close()
-            _ = self.screener
 
     def store_result(self, path: Path, result: Result, how: str) -> int:
         """Write one screened case as a one-case run of the results database; its row."""
