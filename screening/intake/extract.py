@@ -90,9 +90,10 @@ class Extractor:
 
     def __init__(self, pack: RulePack, *, registry_mentions: bool = True) -> None:
         """`registry_mentions`: registry entities and legal-form names named only in
-        passing are mentions too. Off by default: screening reads registry entities from
-        the parties, and the split costs a third of them on the seed documents
-        (bench/README.md); people and bodies found by pattern are always split."""
+        passing are mentions too, as people and bodies found by pattern always are. On by
+        default: keeping every name a party made a quarter to a third of the drafted
+        parties spurious on the seeds and the dev corpus (bench/README.md); False is
+        `screening intake --every-name`."""
         self.pack = pack
         self.registry_mentions = registry_mentions
         self.names = NameFinder(pack.entities.values(), pack.places)
