@@ -15,15 +15,18 @@ transactions.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import pickle
 import sqlite3
+import sys
 import zlib
 from pathlib import Path
 from typing import Any
 
-from screening.cache import cache_dir, code_fingerprint
+from screening import __version__
+from screening.cache import cache_dir
 from screening.signals.extract import Extraction, SignalExtractor
 
 #: Bumped when what an entry holds changes shape.
@@ -34,6 +37,24 @@ BATCH = 64
 
 def default_path() -> Path:
     return cache_dir() / "signals.sqlite"
+
+
+#: The code extraction runs (by content: an edit elsewhere in the tree keeps the store).
+CODE = ("loading", "models", "conditions", "signals")
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """sha256 of the source of the subpackages extraction runs, and of the versions."""
+    import pydantic
+
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(f"{__version__} {pydantic.VERSION} {sys.version}".encode())
+    for folder in CODE:
+        for path in sorted((package / folder).rglob("*.py")):
+            h.update(path.relative_to(package).as_posix().encode() + b"\0")
+            h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def signals_digest(extractor: SignalExtractor) -> str:
@@ -52,7 +73,7 @@ def signals_digest(extractor: SignalExtractor) -> str:
         repr(extractor.search_km),
         repr(sorted(getattr(extractor, "ranges", {}).items())),
         extractor.min_score,
-        code_fingerprint(),
+        code_digest(),
     ]
     text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
