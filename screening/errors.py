@@ -17,6 +17,14 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+def one_line(text: str) -> str:
+    """`text` with control characters (newlines, ESC, line separators) escaped, so a problem
+    naming a user's value stays one line and cannot drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     """A place in a file; line and column are 1-based, 0 when unknown."""
@@ -26,9 +34,10 @@ class Location:
     column: int = 0
 
     def __str__(self) -> str:
+        path = one_line(self.path)
         if self.line:
-            return f"{self.path}:{self.line}:{self.column or 1}"
-        return self.path
+            return f"{path}:{self.line}:{self.column or 1}"
+        return path
 
 
 @dataclass(frozen=True)
@@ -42,8 +51,9 @@ class Problem:
     subject: str = ""  # e.g. the rule id the problem belongs to
 
     def __str__(self) -> str:
-        subject = f"{self.subject}: " if self.subject else ""
-        return f"{self.location}: {self.severity.value}: {subject}{self.message} [{self.code}]"
+        subject = f"{one_line(self.subject)}: " if self.subject else ""
+        message = one_line(self.message)
+        return f"{self.location}: {self.severity.value}: {subject}{message} [{self.code}]"
 
     @property
     def is_error(self) -> bool:

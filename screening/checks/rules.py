@@ -238,7 +238,7 @@ def _check_template(lr: LoadedRule, aliases: dict[str, str]) -> list[Problem]:
     except ValueError as exc:
         return [rule_problem(lr, ("explanation",), f"malformed template: {exc}", "rule-template")]
     out = []
-    for alias, name in fields:
+    for alias, name in dict.fromkeys(fields):  # each distinct placeholder once, in order
         if alias not in aliases:
             known = ", ".join(sorted(aliases)) or "none"
             out.append(
