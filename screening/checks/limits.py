@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from screening.compile.alpha import LIMITS, AlphaNetwork
+from screening.compile.alpha import FRAME_OVERFLOW, LIMITS, AlphaNetwork
 from screening.compile.dnf import ConditionError, leaves_with_aliases, to_dnf
 from screening.compile.durable import HELPERS, literal_pattern
 from screening.compile.shards import oversized
@@ -43,7 +43,7 @@ def check_engine_limits(rules: Sequence[LoadedRule]) -> list[Problem]:
         if reasons:
             problems.append(
                 Problem(
-                    lr.doc.location(_culprit(lr.rule)),
+                    lr.doc.location(_culprit(lr.rule, reasons)),
                     "durable-rules cannot run this rule, even alone in a ruleset: "
                     + "; ".join(reasons)
                     + " (split the rule into several, or shorten its lists of values)",
@@ -54,8 +54,10 @@ def check_engine_limits(rules: Sequence[LoadedRule]) -> list[Problem]:
     return problems
 
 
-def _culprit(rule: Rule) -> YamlPath:
+def _culprit(rule: Rule, reasons: list[str]) -> YamlPath:
     """The condition whose own pattern overflows a table, else the rule's `when`."""
+    if all(reason.startswith(FRAME_OVERFLOW) for reason in reasons):
+        return ("when",)  # the number of conditions, not any one of them
     paths = {
         alias: path
         for (_, alias), (_, path) in zip(

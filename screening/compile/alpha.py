@@ -35,6 +35,8 @@ class Limits:
 
 
 LIMITS = Limits()
+#: How an overflow of the facts one rule joins begins (`Limits.frame`).
+FRAME_OVERFLOW = "joins"
 
 
 class _Node:
@@ -115,10 +117,11 @@ class AlphaNetwork:
         self._journal.append(self._undo_action)
         items = spec.get("all", spec.get("any", []))
         joined = sum(1 for item in items if not next(iter(item)).endswith("$not"))
-        if joined > self.limits.frame:
-            problems.append(
-                f"joins {joined} facts; durable-rules holds at most {self.limits.frame}"
-            )
+        if joined > self.limits.frame:  # cannot run whatever its tests: model no further
+            self._settle()
+            return [
+                f"{FRAME_OVERFLOW} {joined} facts; durable-rules holds at most {self.limits.frame}"
+            ]
         for item in items:
             ((alias, pattern),) = item.items()
             if alias.endswith(("$all", "$any")):

@@ -9,6 +9,7 @@ fact they depend on is in (durable-rules evaluates `$not` against facts present 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from screening.compile.expansion import find_blowup
@@ -72,8 +73,7 @@ def to_dnf(rule: Rule) -> list[Conjunction]:
     for conj in dnf:
         if not conj:
             raise ConditionError("condition has no test")
-        names = [lit.alias for lit in conj]
-        for alias in {a for a in names if names.count(a) > 1}:
+        for alias in (a for a, n in Counter(lit.alias for lit in conj).items() if n > 1):
             raise ConditionError(
                 f"'{alias}' names two conditions that must hold together; expected each name "
                 "once per alternative (the same name may stand in different branches of an any)",
