@@ -12,16 +12,50 @@ from screening.loading.yamlio import MAX_FILE_BYTES, YamlDocument, YamlPath, rea
 from screening.models.case import Case
 
 MAX_CASE_BYTES = MAX_FILE_BYTES
+#: List items a case may hold in all, at any depth (parties, their aliases and owners, sites
+#: and the facilities they declare, documents, technologies…). Each costs up to a millisecond
+#: of signals and matching, so this keeps one case within seconds; bundled cases hold under 40.
+MAX_CASE_LIST_ITEMS = 2_500
 
 
 def load_case(path: Path, pack: RulePack) -> tuple[Case, str]:
     """The case and the sha256 of its bytes; `InputError` lists every problem found."""
     doc = read_yaml(path, max_bytes=MAX_CASE_BYTES)
+    _refuse_too_many_items(doc)
     case = validate_document(Case, doc, code="case-schema")
     problems = check_case(case, doc, pack)
     if problems:
         raise InputError(problems)
     return case, doc.digest
+
+
+def _refuse_too_many_items(doc: YamlDocument) -> None:
+    """Refuse, before validating it, a case listing more than `MAX_CASE_LIST_ITEMS` items in
+    all; the error points at its longest list."""
+    total, longest = 0, -1
+    where: YamlPath = ()
+    stack: list[tuple[object, YamlPath]] = [(doc.data, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((v, (*path, k if isinstance(k, str) else str(k))) for k, v in node.items())
+        elif isinstance(node, list):
+            total += len(node)
+            if len(node) > longest:
+                longest, where = len(node), path
+            stack.extend((v, (*path, i)) for i, v in enumerate(node))
+    if total > MAX_CASE_LIST_ITEMS:
+        shown = dotted_path(where) or "the case"
+        raise InputError(
+            [
+                Problem(
+                    doc.location(where),
+                    f"the case lists {total:,} items in all (the longest list, {shown}, has "
+                    f"{longest:,}); expected at most {MAX_CASE_LIST_ITEMS:,}: split the case",
+                    "case-too-large",
+                )
+            ]
+        )
 
 
 def check_case(case: Case, doc: YamlDocument, pack: RulePack) -> list[Problem]:

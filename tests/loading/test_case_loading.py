@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from screening.errors import InputError
-from screening.loading.case import load_case
+from screening.loading.case import MAX_CASE_LIST_ITEMS, load_case
 from screening.loading.rulepack import RulePack
 
 GOOD = """\
@@ -101,3 +101,24 @@ def test_a_typo_inside_a_condition_lists_that_conditions_keys(tmp_path: Path) ->
     message = info.value.problems[0].message
     assert "unknown key 'foriegn'; expected one of kinds, roles, countries, foreign" in message
     assert "(did you mean 'foreign'?)" in message
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_case_listing_too_many_items_in_all_is_refused_at_its_longest_list(
+    tmp_path: Path, pack: RulePack, extra: int
+) -> None:
+    """Items at any depth count (here a party's roles and aliases): the cap bounds the work."""
+    aliases = MAX_CASE_LIST_ITEMS - 2 + extra  # + the parties list's one item and one role
+    text = GOOD + "    aliases:\n" + "".join(f"      - P{i}\n" for i in range(aliases))
+    path = _write(tmp_path, text)
+    if not extra:
+        assert len(load_case(path, pack)[0].parties[0].aliases) == aliases
+        return
+    with pytest.raises(InputError) as info:
+        load_case(path, pack)
+    (problem,) = info.value.problems
+    assert str(problem) == (
+        f"{path}:11:7: error: the case lists {MAX_CASE_LIST_ITEMS + 1:,} items in all (the "
+        f"longest list, parties[0].aliases, has {aliases:,}); expected at most "
+        f"{MAX_CASE_LIST_ITEMS:,}: split the case [case-too-large]"
+    )
