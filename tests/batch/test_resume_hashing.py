@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.batch import job
+from screening.batch import job, runner
 from screening.checks import load_rule_pack
 from tests.conftest import FIXTURE_PACK, FIXTURES
 
@@ -18,7 +18,7 @@ def test_a_new_batch_hashes_no_file_in_the_parent_and_a_rerun_skips_by_digest(
     pack = load_rule_pack(FIXTURE_PACK)
     out = tmp_path / "results.sqlite"
     hashed: list[str] = []
-    real = job.file_digest
+    real = runner.file_digest
 
     def counting(path: str, max_bytes: int) -> str | None:
         hashed.append(path)

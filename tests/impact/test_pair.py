@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from screening.checks import load_rule_pack
 from screening.cli import cli
-from screening.impact import compare
+from screening.impact import CaseImpact, compare
 from screening.impact import pair as pair_module
 from screening.impact.pair import PairScreener
 from screening.impact.store import SignalStore, signals_digest
@@ -26,7 +26,7 @@ def _heavier(dst: Path) -> Path:
     return dst
 
 
-def _rows(impacts: list) -> list:
+def _rows(impacts: list[CaseImpact]) -> list[tuple[object, ...]]:
     return [(i.path, i.before, i.after, i.problems) for i in impacts]
 
 
