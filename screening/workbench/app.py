@@ -90,6 +90,8 @@ class Guard(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         wb: Workbench = request.app.state.workbench
         token = wb.settings.token
+        if refusal := security.rebinding_refusal(request.headers.get("host", ""), token):
+            return _error(request, 421, refusal)
         if token and not security.token_ok(request, token):
             return _error(
                 request,

@@ -2,6 +2,8 @@
 
 - **Bind**: 127.0.0.1 by default; any other address needs a token, else `serve` refuses.
 - **Token**: when set, every request carries it (the `?token=` link sets a cookie once).
+- **Host**: without a token, a request must name the loopback host (127.0.0.1, localhost,
+  ::1), so another site cannot reach the workbench by pointing its own name at 127.0.0.1.
 - **CSRF**: each browser gets a random cookie (SameSite=Strict, HttpOnly); every form posts
   it back in a hidden field, and a POST without the matching field is refused with 403. A
   cross-site page can neither read the cookie nor make the browser send it.
@@ -36,6 +38,27 @@ DOSSIER_CSP = (
 
 def is_local(host: str) -> bool:
     return host in LOCAL_HOSTS
+
+
+def host_name(host_header: str) -> str:
+    """The name in a Host header, without its port: `[::1]:8765` -> `::1`."""
+    if host_header.startswith("["):
+        return host_header[1:].split("]", 1)[0]
+    return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
+
+
+def rebinding_refusal(host_header: str, token: str | None) -> str | None:
+    """Why a tokenless workbench must not answer a request addressed to another host name.
+
+    A page elsewhere can point its own host name at 127.0.0.1 (DNS rebinding) and then read
+    and post the workbench's forms as its own origin; only the token, or a Host that names
+    this machine, tells the two apart."""
+    if token or is_local(host_name(host_header)):
+        return None
+    return (
+        f"request addressed to host '{host_header}', not to this machine's loopback name; "
+        "open http://127.0.0.1:PORT/ (or serve with --token)"
+    )
 
 
 def bind_refusal(host: str, token: str | None) -> str | None:

@@ -138,3 +138,30 @@ def test_binding_elsewhere_needs_a_token() -> None:
     assert security.bind_refusal("0.0.0.0", "t") is None
     refusal = security.bind_refusal("0.0.0.0", None)
     assert refusal is not None and "needs --token" in refusal
+
+
+def test_without_a_token_only_requests_to_the_loopback_name_are_answered(
+    client: TestClient, workbench: Workbench, csrf: Csrf, upload: Upload
+) -> None:
+    """DNS rebinding: a page at evil.example pointed at 127.0.0.1 sends `Host: evil.example`."""
+    row = upload(HAIFA)
+    for host in ("127.0.0.1:8765", "localhost:8765", "[::1]:8765", "localhost"):
+        assert client.get("/", headers={"Host": host}).status_code == 200, host
+    rebound = {"Host": "evil.example:8765"}
+    page = client.get("/", headers=rebound)
+    assert page.status_code == 421 and "loopback" in page.text
+    posted = client.post(
+        f"/cases/{row}/decision",
+        data={"decision": "cleared", "reason": "x", "csrf": csrf()},
+        headers={**rebound, "Origin": "http://evil.example:8765"},
+    )
+    assert posted.status_code == 421 and store.history(workbench.db) == []
+    assert security.host_name("[::1]:80") == "::1" and security.host_name("a.b:1") == "a.b"
+
+
+def test_with_a_token_any_host_name_may_be_used(workbench: Workbench) -> None:
+    from dataclasses import replace
+
+    workbench.settings = replace(workbench.settings, token="s3cret-token")
+    with TestClient(create_app(workbench), base_url="http://reviews.example") as c:
+        assert c.get("/", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
