@@ -238,8 +238,12 @@ def _check_template(lr: LoadedRule, aliases: dict[str, str]) -> list[Problem]:
     except ValueError as exc:
         return [rule_problem(lr, ("explanation",), f"malformed template: {exc}", "rule-template")]
     out = []
+    unknown: set[str] = set()
     for alias, name in dict.fromkeys(fields):  # each distinct placeholder once, in order
+        if alias in unknown:
+            continue  # '{x.a}' and '{x.b}' share the one problem: no condition named x
         if alias not in aliases:
+            unknown.add(alias)
             known = ", ".join(sorted(aliases)) or "none"
             out.append(
                 rule_problem(
