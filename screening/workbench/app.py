@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from starlette.applications import Starlette
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -25,6 +25,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from screening.report.describe import signed
+from screening.report.html import page_environment
 from screening.workbench import security
 from screening.workbench.service import Workbench
 
@@ -35,13 +36,7 @@ FORM_OVERHEAD = 256 * 1024
 
 @cache
 def _env() -> Environment:
-    env = Environment(
-        loader=PackageLoader("screening.workbench", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = page_environment("screening.workbench")
     env.filters["signed"] = signed
     env.filters["humanise"] = lambda s: str(s).replace("_", " ").replace("-", " ")
     return env

@@ -46,6 +46,7 @@ __all__ = [
     "highlight",
     "nice_length",
     "ownership_graph",
+    "page_environment",
     "render_batch_report",
     "render_dossier",
     "safe_href",
@@ -90,15 +91,21 @@ def render_batch_report(
     return _env().get_template("batch.html.j2").render(context)
 
 
-@cache
-def _env() -> Environment:
-    env = Environment(
-        loader=PackageLoader("screening.report", "templates"),
+def page_environment(package: str) -> Environment:
+    """Templates of `package`/templates with every value escaped and any undefined name an
+    error: what case text reaches must never be markup, and a typo must not render blank."""
+    return Environment(
+        loader=PackageLoader(package, "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+@cache
+def _env() -> Environment:
+    env = page_environment("screening.report")
     env.filters["signed"] = signed
     env.filters["timestamp"] = timestamp
     env.filters["num"] = _num
