@@ -13,7 +13,9 @@ $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or 3.12 is required (durable-rules 2.0.28 does not import on 3.13)" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# quiet: setuptools' editable build prints a dozen-line notice (a UserWarning) that a
+	@# folder named like the package could shadow it; none does here
+	PYTHONWARNINGS=ignore::UserWarning $(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
 demo: $(STAMP)
