@@ -98,6 +98,16 @@ class WaiverSet:
     def apply(self, result: Result, pack: RulePack) -> Result:
         return apply_waivers(result, self.waivers, pack=pack, today=self.today)
 
+    @property
+    def digest(self) -> str:
+        """What a stored result screened under these waivers depends on: the waivers and the
+        day (one may expire overnight). A results database is never resumed under others."""
+        text = json.dumps(
+            [w.model_dump(mode="json") for w in self.waivers] + [self.today.isoformat()],
+            sort_keys=True,
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
+
 
 def load_waivers(path: Path) -> list[Waiver]:
     """Every waiver of a file; `InputError` with each problem at its file:line:col."""

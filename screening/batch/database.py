@@ -166,6 +166,10 @@ class SqliteSink:
                 self.db.execute(statement)
         self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self.interrupted = self._mark_killed_runs()
+        if refusal := self._other_waivers(meta["arguments"].get("waivers")):
+            self.db.execute("ROLLBACK")
+            self.db.close()
+            raise _refused(path, refusal)
         cur = self.db.execute(
             "INSERT INTO runs (started_at, status, engine_version, rules_digest, rules_dir, "
             "arguments, pid, host) VALUES (?, 'running', ?, ?, ?, ?, ?, ?)",
@@ -193,6 +197,31 @@ class SqliteSink:
         self._scored_paths: set[str] | None = None
         self._last_flush = time.monotonic()
         self.conflicts = 0
+
+    def _other_waivers(self, waivers: str | None) -> str | None:
+        """Why this run must not add to the database: it holds cases screened with these
+        rules under other waivers (or none, or with some), which a resumed run would skip or
+        leave beside its own as if they agreed."""
+        stored = {
+            row[0]
+            for row in self.db.execute(
+                "SELECT DISTINCT json_extract(r.arguments, '$.waivers') FROM runs r "
+                "WHERE EXISTS (SELECT 1 FROM cases c WHERE c.run_id = r.run_id "
+                "AND c.rules_digest = ? AND c.engine_version = ?)",
+                (self.rules_digest, self.engine_version),
+            )
+        }
+        if not stored - {waivers}:
+            return None
+        if waivers is None:
+            return (
+                "holds cases screened with these rules under waivers, and this run has none: "
+                "write it to a new results file"
+            )
+        return (
+            "holds cases screened with these rules under other waivers than this run's (or none, "
+            "or on another day): write it to a new results file"
+        )
 
     def _mark_killed_runs(self) -> list[int]:
         """Runs still `running` whose process is gone (or that predate the record of it):

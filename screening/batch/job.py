@@ -74,6 +74,7 @@ def run_batch(
         "rules_dir": str(pack.root),
         "digests": pack_digests(pack),  # which rule or registry entry changed (monitor)
         "arguments": {"paths": args, "jobs": jobs, "out": str(out)}
+        | ({} if waivers is None else {"waivers": waivers.digest})
         | (
             {}
             if cluster is None

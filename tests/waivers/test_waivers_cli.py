@@ -82,6 +82,28 @@ def test_batch_applies_waivers_in_its_workers(tmp_path: Path) -> None:
     assert score == data["score"] and "near-naval-base" not in rules
 
 
+def test_a_results_database_is_never_resumed_under_other_waivers(tmp_path: Path) -> None:
+    """A resumed run skips stored cases: under other waivers their results would not agree."""
+    db = tmp_path / "results.sqlite"
+    base = ["batch", CASE, *RULES, "--jobs", "1", "--out", str(db)]
+    assert invoke(*base)[0] == 0
+    assert invoke(*base)[0] == 0  # the same (no) waivers: resumes, nothing screened again
+    code, _, err = invoke(*base, "--waivers", WAIVERS)
+    assert code == 2
+    assert f"{db.name}: error: holds cases screened with these rules under other waivers" in err
+    assert "write it to a new results file [io]" in err
+    waived = tmp_path / "waived.sqlite"
+    with_waivers = ["batch", CASE, *RULES, "--jobs", "1", "--out", str(waived), "--waivers"]
+    assert invoke(*with_waivers, WAIVERS)[0] == 0
+    assert invoke(*with_waivers, WAIVERS)[0] == 0  # the same waivers, the same day
+    code, _, err = invoke("batch", CASE, *RULES, "--jobs", "1", "--out", str(waived))
+    assert code == 2 and "under waivers, and this run has none" in err
+    with sqlite3.connect(db) as con:
+        runs = con.execute("SELECT count(*) FROM runs").fetchone()[0]
+        cases = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+    assert (runs, cases) == (2, 1)  # the refused run left no trace
+
+
 def test_batch_refuses_a_bad_waivers_file_before_any_work(tmp_path: Path) -> None:
     db = tmp_path / "results.sqlite"
     code, _, err = invoke("batch", CASE, *RULES, "--out", str(db), "--waivers", BAD)
