@@ -18,7 +18,7 @@ from functools import cache
 
 import pycountry
 
-from screening.models.common import CURRENCY_CODES
+from screening.models.common import currency_codes
 
 _CAP = r"(?:[A-Z][\w'’&\-]*[\w]|[A-Z]|\d+[A-Za-z][\w\-]*|[a-z][A-Z][\w\-]*)"
 #: A name: one to five capitalised words, '&' or 'of' between them ('Bank of China').
@@ -166,7 +166,7 @@ def _trimmed(name: str, start: int) -> tuple[str, int]:
         words = words[:-1]
     if not words or all(name[s:e] in _NOT_NAMES for s, e in words):
         return "", start
-    if any(name[s:e] in _NEVER_IN_NAMES or name[s:e] in CURRENCY_CODES for s, e in words):
+    if any(name[s:e] in _NEVER_IN_NAMES or name[s:e] in currency_codes() for s, e in words):
         return "", start  # 'Investment Canada Act of Zijin', 'AUD 600m': not a company's name
     if re.search(r"-(?:owned|based|listed|backed)$", name[slice(*words[-1])]):
         return "", start

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from screening.models.common import CURRENCY_CODES
+from screening.models.common import currency_codes
 
 MONTHS = {
     m: i
@@ -118,7 +118,7 @@ _SCALE = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9,
     "bn": 1e9, "b": 1e9, "trillion": 1e12, "万": 1e4, "亿": 1e8, "百万": 1e6,
 }  # fmt: skip
-_CODES = "|".join(sorted(CURRENCY_CODES))
+_CODES = "|".join(sorted(currency_codes()))
 _PREFIX = r"(US\$|\$|€|£|¥|₪|(?-i:NIS|RMB|" + _CODES + r"))"
 _SCALE_RE = r"(thousand|million|billion|trillion|bn|mn|[mkb](?![a-z]))"
 _SUFFIX = r"(dollars?|euros?|pounds?|yuan|shekels?|(?-i:NIS|RMB|" + _CODES + r"))"
@@ -139,7 +139,7 @@ def amounts(text: str) -> Iterator[Figure]:
             else:
                 number, scale, cur = m.group(1), m.group(2), m.group(3)
             code = _SYMBOLS.get(cur.lower(), cur.upper())
-            if code not in CURRENCY_CODES:
+            if code not in currency_codes():
                 continue
             amount = float(number.replace(",", "")) * _SCALE.get((scale or "").lower(), 1.0)
             if any(f.start < m.end() and m.start() < f.end for f in found) or amount <= 0:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any, Literal
 
-import pycountry
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -31,7 +31,11 @@ class Strict(BaseModel):
     """Base for input models: unknown keys are errors, not silently dropped."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=False, allow_inf_nan=False
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=False,
+        allow_inf_nan=False,
+        defer_build=True,
     )
 
 
@@ -80,17 +84,28 @@ def as_whole_number(value: object) -> object:
 
 WholeNumber = Annotated[int, BeforeValidator(as_whole_number)]
 
-#: ISO 4217 codes as pycountry ships them (kept current with the iso-codes data), less the
-#: two that name no money: XTS (reserved for testing) and XXX (no currency involved).
-CURRENCY_CODES: tuple[str, ...] = tuple(
-    sorted({c.alpha_3 for c in pycountry.currencies} - {"XTS", "XXX"})
-)
-_CURRENCIES = frozenset(CURRENCY_CODES)
+
+@cache
+def currency_codes() -> tuple[str, ...]:
+    """ISO 4217 codes as pycountry ships them (kept current with the iso-codes data), less
+    the two that name no money: XTS (reserved for testing) and XXX (no currency involved).
+
+    Read on first use: pycountry costs a `screen` of a case without a currency ~50 ms."""
+    import pycountry
+
+    return tuple(sorted({c.alpha_3 for c in pycountry.currencies} - {"XTS", "XXX"}))
+
+
+@cache
+def _currencies() -> frozenset[str]:
+    return frozenset(currency_codes())
+
+
 CURRENCY_EXPECTED = "an ISO 4217 currency code (e.g. USD, EUR, ILS, CNY)"
 
 
 def _known_currency(code: str) -> str:
-    if code not in _CURRENCIES:
+    if code not in _currencies():
         raise PydanticCustomError(
             "currency", "expected {expected}", {"expected": CURRENCY_EXPECTED}
         )
@@ -103,7 +118,7 @@ class _CurrencyEnum:
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return {"type": "string", "enum": list(CURRENCY_CODES)}
+        return {"type": "string", "enum": list(currency_codes())}
 
 
 CurrencyCode = Annotated[str, AfterValidator(_known_currency), _CurrencyEnum()]
