@@ -91,6 +91,5 @@ def iter_leaves(cond: Condition) -> Iterator[LeafCondition]:
         yield leaf
 
 
-AllCondition.model_rebuild()
-AnyCondition.model_rebuild()
-NotCondition.model_rebuild()
+# No model_rebuild() here: the models are built (`Condition` resolved) on first validation
+# (defer_build in Strict), so a `screen` from the pack cache never builds them.

@@ -13,7 +13,7 @@ from screening.models.rule import Recommendation, Reference
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Route(_Out):

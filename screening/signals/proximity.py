@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-from pyproj import Geod
+from functools import cache
+from typing import TYPE_CHECKING
 
 from screening.models.case import Site
 from screening.models.common import LatLon
@@ -19,8 +19,19 @@ from screening.models.registry import Facility, Place
 from screening.models.settings import STANDARD_RANGE
 from screening.signals.names import NameIndex
 
-#: Geodesics on the WGS84 ellipsoid (Karney's algorithm, in PROJ's C library).
-_GEOD = Geod(ellps="WGS84")
+if TYPE_CHECKING:
+    from pyproj import Geod
+
+
+@cache
+def _geod() -> Geod:
+    """Geodesics on the WGS84 ellipsoid (Karney's algorithm, in PROJ's C library). pyproj is
+    imported on the first distance measured, not by every command that imports this."""
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
+
 #: A site placed only at one of these is too coarse to measure distances from: a city's
 #: reference point says nothing about how close a project in it is to a base in it.
 COARSE_PLACE_KINDS = ("city", "district")
@@ -121,7 +132,7 @@ class FacilityIndex:
             return self._same_area_only(placed)
         here = placed.location
         n = len(self.facilities)
-        _, _, metres = _GEOD.inv([here.lon] * n, [here.lat] * n, self._lons, self._lats)
+        _, _, metres = _geod().inv([here.lon] * n, [here.lat] * n, self._lons, self._lats)
         out: list[ProximityEvidence] = []
         for fac, centre_m in zip(self.facilities, metres, strict=True):
             edge_km = max(0.0, centre_m / 1000 - (fac.radius_km or 0.0))
@@ -150,7 +161,7 @@ def _area_distances(placed: PlacedSite, facilities: Sequence[Facility]) -> list[
         return []
     lats = [f.location.lat for f in facilities if f.location]
     lons = [f.location.lon for f in facilities if f.location]
-    _, _, metres = _GEOD.inv([area.lon] * len(lats), [area.lat] * len(lats), lons, lats)
+    _, _, metres = _geod().inv([area.lon] * len(lats), [area.lat] * len(lats), lons, lats)
     return [m / 1000 for m in metres]
 
 
