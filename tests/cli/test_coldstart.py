@@ -74,6 +74,7 @@ def test_screen_with_a_warm_cache_skips_the_checks() -> None:
     _modules_after("screen", str(CASE), "--format", "json")  # writes the entry
     modules = _modules_after("screen", str(CASE), "--format", "json")
     assert _loaded(modules, NOT_FOR_SCREEN) == []
+    assert _loaded(modules, ("pycountry",)) == []  # the case names no currency
 
 
 def test_the_command_list_is_the_commands_own() -> None:
