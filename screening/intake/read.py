@@ -10,6 +10,7 @@ file, a PDF whose objects nest without end) are refused before they cost time or
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -173,6 +174,8 @@ def _read_pdf(path: Path, data: bytes) -> tuple[list[Block], int, str | None]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs what it repairs ("EOF marker not found"); the one-line error below says it
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     deep = _nesting(data)
     if deep >= MAX_PDF_NESTING:
         raise refuse(

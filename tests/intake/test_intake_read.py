@@ -139,3 +139,16 @@ def test_deeply_nested_pdf_refused_quickly(tmp_path: Path) -> None:
     started = time.perf_counter()
     assert "nest" in _refused(hostile)
     assert time.perf_counter() - started < 2.0
+
+
+def test_a_corrupt_pdf_is_one_line_on_stderr_and_nothing_else(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from screening.cli import cli
+
+    bad = tmp_path / "fake.pdf"
+    bad.write_bytes(b"%PDF-1.4 garbage")  # no EOF marker: pypdf would log about it
+    result = CliRunner().invoke(cli, ["screen", str(bad)])
+    assert result.exit_code == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"{bad}: error: corrupt PDF") and line.endswith("[intake]")
