@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import pycountry
 
@@ -99,32 +99,21 @@ PATTERNS: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = tuple(
         ),
     )
 )
-#: Capitalised words that are not names in a role slot: pronouns, places of speech, months.
+#: Words no company name in a role slot holds: titles and legal instruments.
+_TITLES_AND_INSTRUMENTS = (
+    "Treasurer Secretary Chancellor Mayor Governor Premier Act Law Treaty Regulation Directive"
+)
+_NEVER_IN_NAMES = frozenset(_TITLES_AND_INSTRUMENTS.split())
+#: Capitalised words that are not names in a role slot: pronouns, places of speech, months,
+#: and the words above.
 _NOT_NAMES_WORDS = (
     "The It Its It's This That These Those He She They We I Government Ministry Minister "
     "Prime President Court Parliament Cabinet Council State Treasury Washington "
     "January February March April May June July August September October November December "
     "Chinese American British German French Italian Dutch Canadian Australian Israeli "
-    "Both Each All A An Treasurer Secretary Chancellor Mayor Governor Premier Act Law Treaty "
-    "Regulation Directive Order"
+    "Both Each All A An Order"
 )
-_NOT_NAMES = frozenset(_NOT_NAMES_WORDS.split())
-#: Words no company name in a role slot holds: titles and legal instruments.
-_NEVER_IN_NAMES = frozenset(
-    [
-        "Treasurer",
-        "Secretary",
-        "Chancellor",
-        "Mayor",
-        "Governor",
-        "Premier",
-        "Act",
-        "Law",
-        "Treaty",
-        "Regulation",
-        "Directive",
-    ]
-)
+_NOT_NAMES = _NEVER_IN_NAMES | frozenset(_NOT_NAMES_WORDS.split())
 
 
 @dataclass(frozen=True)
@@ -175,7 +164,7 @@ def _trimmed(name: str, start: int) -> tuple[str, int]:
     return name[words[0][0] : words[-1][1]], start + words[0][0]
 
 
-@cache
+@lru_cache(maxsize=4096)  # names recur; a batch of documents must not grow it
 def _country(name: str) -> bool:
     """A country's name or code ('Israel', 'Canada', 'US'): a place, not a company."""
     try:
