@@ -25,6 +25,10 @@ SCHEMA_VERSION = 4
 #: Results are committed at least this often (and when the run ends or is interrupted).
 COMMIT_SECONDS = 0.5
 
+#: The rows of the latest screening of each case file (by path): what the workbench queue,
+#: `monitor` and the portfolio show of a database that holds several runs.
+LATEST_CASE_ROWS = "SELECT max(case_row) FROM cases GROUP BY path"
+
 #: Run statement by statement, in one transaction: no ';' inside the comments.
 _DDL = """
 CREATE TABLE IF NOT EXISTS runs (

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from screening.batch.database import LATEST_CASE_ROWS
 from screening.errors import InputError, Location, Problem, display_path
 from screening.monitor.digests import Digests
 
@@ -67,9 +68,8 @@ def last_screenings(db: sqlite3.Connection) -> list[Screening]:
     """The latest screening of every case file, by path."""
     rows = db.execute(
         "SELECT c.case_row, c.path, c.case_id, c.title, c.band, c.score, c.case_digest, "
-        "c.rules_digest, c.screened_at, c.run_id, c.result FROM cases c JOIN "
-        "(SELECT path, max(case_row) AS last FROM cases GROUP BY path) l "
-        "ON c.case_row = l.last ORDER BY c.path"
+        "c.rules_digest, c.screened_at, c.run_id, c.result FROM cases c "
+        f"WHERE c.case_row IN ({LATEST_CASE_ROWS}) ORDER BY c.path"
     ).fetchall()
     out: list[Screening] = []
     for row in rows:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from screening.batch.database import LATEST_CASE_ROWS
 from screening.models.common import BANDS
 
 #: Case decisions a reviewer can record, in the order the form offers them.
@@ -64,7 +65,7 @@ class QueueRow:
     counted_rules: tuple[str, ...]
 
 
-_LATEST = "c.case_row IN (SELECT max(case_row) FROM cases GROUP BY path)"
+_LATEST = f"c.case_row IN ({LATEST_CASE_ROWS})"
 _DECISION = (
     "(SELECT json_extract(a.value, '$.decision') FROM audit a WHERE a.subject = 'case' "
     "AND a.case_id = c.case_id ORDER BY a.audit_id DESC LIMIT 1)"
