@@ -54,6 +54,25 @@ class CriticalTechnology(CaseInput):
     note: NonBlank | None = None
 
 
+class MarketPosition(CaseInput):
+    """Where the target ranks among the producers or operators of its market, as a source says.
+
+    Screening asks who would control a country's supply, not only what the target makes: a
+    foreign owner of the largest or second-largest domestic supplier decides much of that
+    supply (50 U.S.C. 4565(f)(3); Regulation (EU) 2019/452 Art. 4(1)(c)).
+    """
+
+    rank: Annotated[WholeNumber, Field(ge=1)] = Field(
+        description="1 for the largest, 2 for the second-largest, and so on."
+    )
+    market: NonBlank = Field(
+        description="The market ranked, e.g. 'steelmakers in the United States by output'."
+    )
+    note: NonBlank | None = Field(
+        default=None, description="The source of the rank, or what is uncertain about it."
+    )
+
+
 class Target(CaseInput):
     name: NonBlank
     sectors: list[Slug] = Field(default_factory=list)
@@ -72,4 +91,8 @@ class Target(CaseInput):
     critical_technologies: list[CriticalTechnology] = Field(
         default_factory=list,
         description="Critical technologies, with export-control entries (schema version 2).",
+    )
+    market_position: MarketPosition | None = Field(
+        default=None,
+        description="The target's rank in its market, where a source gives it (schema version 2).",
     )
