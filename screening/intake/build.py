@@ -221,6 +221,14 @@ class Builder:
             target["technologies"] = [t.value for t in f.technologies]
             for i, t in enumerate(f.technologies):
                 self.evidence[("target", "technologies", i)] = t.evidence
+        if f.market_rank is not None and f.target is not None:
+            rank, market = cast(tuple[int, str], f.market_rank.value)
+            target["market_position"] = {
+                "rank": rank,
+                "market": market,
+                "note": "as the document words it; check the rank, the market and the source",
+            }
+            self.evidence[("target", "market_position")] = f.market_rank.evidence
         return target
 
     def _transaction(self, parties: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -20,7 +20,11 @@ import pycountry
 
 from screening.models.common import currency_codes
 
-_CAP = r"(?:[A-Z][\w'’&\-]*[\w]|[A-Z]|\d+[A-Za-z][\w\-]*|[a-z][A-Z][\w\-]*)"
+#: A capitalised word, a dotted abbreviation ('U.S.'), a brand ('3Leaf', 'iCarbonX').
+_CAP = (
+    r"(?:(?:[A-Z]\.){2,}(?=[ \t]+[A-Z])|[A-Z][\w'’&\-]*[\w]|[A-Z]|\d+[A-Za-z][\w\-]*"
+    r"|[a-z][A-Z][\w\-]*)"
+)
 #: A name: one to five capitalised words, '&' or 'of' between them ('Bank of China').
 _NAME = rf"({_CAP}(?:[ \t]+(?:(?:&|of)[ \t]+)?{_CAP}){{0,4}})"
 #: What may stand before a name and is not part of it: 'the Chinese company', 'China's'.
@@ -33,7 +37,8 @@ _D = rf"(?:{_DESCRIPTOR})?"
 _ACT = r"(?:acquisition|takeover|purchase|buyout|bid|offer|investment)"
 _BUY = r"(?:acquire[sd]?|acquiring|bought|buys?|buying|purchased?|took[ \t]+over|takes?[ \t]+over)"
 _AUX = (
-    r"(?:(?:has|had|have|is|are|was|were|will|would|agreed[ \t]+to|plans[ \t]+to"
+    r"(?:(?:has|had|have|is|are|was|were|will|would|plans[ \t]+to"
+    r"|agreed(?:[ \t]+(?:on|in)[ \t]+[\w ,]{1,25}?)?[ \t]+to"
     r"|planned[ \t]+to|is[ \t]+to|was"
     r"[ \t]+to|sought[ \t]+to|tried[ \t]+to|wants[ \t]+to|offered[ \t]+to|to)[ \t]+)?"
 )

@@ -119,7 +119,7 @@ class Extractor:
         found = _parties(text, at, entity_hits, unresolved) + _patterned(text, at, patterned)
         spans = taken + [(h.start, h.end) for h in hits if h.kind == "entity"]
         place_spans = [(h.start, h.end) for h in hits if h.kind == "place"]
-        target = self._deal_roles(text, at, found, spans, place_spans)
+        target, target_names = self._deal_roles(text, at, found, spans, place_spans)
         self._short_references(text, at, found)
         parties, mentions = split(found, registry_mentions=self.registry_mentions)
         places: dict[str, tuple[Place, Evidence]] = {}
@@ -164,6 +164,7 @@ class Extractor:
             notes=notes,
             mentions=mentions,
             target=target,
+            market_rank=_market_rank(text, at, target_names),
         )
 
     def _short_references(self, text: str, at: Locator, found: list[PartyFound]) -> None:
@@ -182,18 +183,21 @@ class Extractor:
         found: list[PartyFound],
         spans: list[tuple[int, int]],
         places: list[tuple[int, int]],
-    ) -> Found | None:
+    ) -> tuple[Found | None, list[str]]:
         """Roles and names the deal's grammar states (`deals`): a role for a party already
         found, a new party for a buyer or seller named by its short name (a registry entity
-        when the project's matching finds one, else unresolved), and the target's name.
+        when the project's matching finds one, else unresolved), and the target's name (the
+        first), with every name the deal's words give the target.
         An unresolved party named as the target is the target, not a party."""
         target: Found | None = None
+        target_names: list[str] = []
         for d in deals.deal_names(text):
             ev = at.evidence(d.cue_start, d.cue_end, 0.7, f"{d.role} by the deal's words")
             key = normalise_name(d.name)
             same = [p for p in found if _short_for(key, (p.name, *p.aliases))]
             if d.role == "target":
                 target = target or Found(d.name, ev)
+                target_names.append(d.name)
                 found[:] = [p for p in found if p not in same or p.entity is not None]
                 continue
             if any(s <= d.start and d.end <= e for s, e in places):
@@ -214,7 +218,7 @@ class Extractor:
                 party.aliases.append(d.name)
             found.append(party)
             spans.append((d.start, d.end))
-        return target
+        return target, target_names
 
     def _technologies(self, text: str, at: Locator) -> list[Found]:
         hits, _ = self.phrases.search(text)
@@ -367,3 +371,12 @@ def split(
         else:
             mentions.append(p)
     return parties, mentions
+
+
+def _market_rank(text: str, at: Locator, target_names: list[str]) -> Found | None:
+    """The first rank the text gives, in an apposition, to a name the deal says is acquired."""
+    for name in dict.fromkeys(target_names):
+        figure = figures.market_rank(text, name)
+        if figure is not None:
+            return Found(figure.value, at.evidence(figure.start, figure.end, 0.7))
+    return None

@@ -164,3 +164,28 @@ def durations(text: str) -> Iterator[Figure]:
             years = int(word) if word.isdigit() else _WORD_NUMBERS[word]
             if 0 < years <= 999:
                 yield Figure(float(years), m.start(), m.end())
+
+
+_ORDINALS = {"": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+#: "<target>, Australia's second-largest milk processor" / "<target>, the third-largest US
+#: steelmaker": a rank written as an apposition right after the target's name, so a rank that
+#: belongs to the buyer or to another company in the sentence is never read as the target's.
+_RANK = (
+    r",?\s+(?:the\s+|a\s+)?(?:(?P<country>(?:[A-Z][\w.&-]*\s)*[A-Z][\w.&-]*)['’]s\s+)?"
+    r"(?:(?P<ord>second|third|fourth|fifth)[- ])?(?:largest|biggest)\s+"
+    r"(?P<market>(?:[A-Za-z][\w&-]*\s){0,5}?[a-z][\w-]*?)"
+    r"(?=\s*[,.;:()]|\s+(?:and|with|which|that|by|in|for|from|to|on|at)\b|\s*$)"
+)
+
+
+def market_rank(text: str, name: str) -> Figure | None:
+    """The rank the text gives the named target in its market, as an apposition to its
+    name; value (rank, market as written, with the country where the text names one)."""
+    match = re.search(re.escape(name) + _RANK, text)
+    if match is None:
+        return None
+    market = match["market"].strip()
+    if match["country"]:
+        market = f"{market} ({match['country']})"
+    start = match.start() + len(name)
+    return Figure((_ORDINALS[match["ord"] or ""], market), start, match.end())

@@ -56,3 +56,5 @@ class Findings:
     mentions: list[PartyFound] = field(default_factory=list)
     #: The company or asset the deal's words say is acquired ('the takeover of KUKA').
     target: Found | None = None
+    #: (rank, market) the text gives the target in an apposition to its name.
+    market_rank: Found | None = None

@@ -11,6 +11,7 @@ import pytest
 from screening.checks import load_rule_pack
 from screening.intake import Draft, Extractor, draft_from_document
 from screening.intake.deals import deal_names
+from screening.intake.figures import market_rank
 from screening.intake.names import legal_names, short_references
 from screening.intake.patterned import person_references
 from screening.loading.rulepack import RulePack
@@ -58,6 +59,11 @@ def draft(real_pack: RulePack, tmp_path_factory: pytest.TempPathFactory) -> Draf
         ),
         ("The club is now owned by the Chinese group Fosun.", {("Fosun", "investor")}),
         ("In 2016 iCarbonX acquired 3Leaf Systems.", {("iCarbonX", "acquirer")}),
+        ("Nippon Steel to acquire U.S. Steel", {("U.S. Steel", "target")}),  # not 'U'
+        (
+            "Mengniu agreed in November 2019 to acquire Lion Dairy & Drinks from Kirin.",
+            {("Mengniu", "acquirer"), ("Lion Dairy & Drinks", "target")},
+        ),
     ],
 )
 def test_deal_grammar_names_roles(text: str, expected: set[tuple[str, str]]) -> None:
@@ -158,3 +164,62 @@ def test_an_organisation_named_again_by_its_first_word() -> None:
     refs = short_references(text, names, places={"beijing"})
     assert [text[s:e] for s, e in refs[names[0]]] == ["Hytera"]  # not 'Hytera Group'
     assert [text[s:e] for s, e in refs[names[1]]] == ["Shiji"]  # past the place 'Beijing'
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        (
+            "Mengniu agreed to buy Lion Dairy & Drinks, Australia's second-largest milk "
+            "processor, from Kirin.",
+            "Lion Dairy & Drinks",
+            (2, "milk processor (Australia)"),
+        ),
+        (
+            "Nippon Steel will acquire United States Steel Corporation, the third-largest US "
+            "steelmaker, for USD 14.9bn.",
+            "United States Steel Corporation",
+            (3, "US steelmaker"),
+        ),
+        (
+            "The Newport Wafer Fab, the UK's largest wafer plant.",
+            "Newport Wafer Fab",
+            (1, "wafer plant (UK)"),
+        ),
+    ],
+)
+def test_a_rank_written_beside_the_target_is_read(
+    text: str, name: str, expected: tuple[int, str]
+) -> None:
+    figure = market_rank(text, name)
+    assert figure is not None and figure.value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # the rank belongs to the buyer, named before the target
+        ("Shuanghui, China's largest meat processor, bought Smithfield Foods.", "Smithfield Foods"),
+        # a rank elsewhere in the text, not an apposition to the name
+        ("APA Group owns pipelines. It is the largest such business.", "APA Group"),
+    ],
+)
+def test_a_rank_not_written_beside_the_target_is_not_read(text: str, name: str) -> None:
+    assert market_rank(text, name) is None
+
+
+def test_the_draft_records_the_targets_market_position(real_pack: RulePack, tmp_path: Path) -> None:
+    lines = [
+        "Mengniu offer for Lion Dairy",
+        "China Mengniu Dairy Company Limited agreed in November 2019 to acquire Lion Dairy & "
+        "Drinks, Australia's second-largest milk processor, from Kirin Holdings for AUD 600 "
+        "million.",
+    ]
+    path = write_html(tmp_path / "lion.html", lines)
+    draft = draft_from_document(path, real_pack, extractor=Extractor(real_pack))
+    target = draft.case.target
+    assert target is not None and target.name == "Lion Dairy & Drinks"
+    position = target.market_position
+    assert position is not None
+    assert (position.rank, position.market) == (2, "milk processor (Australia)")
+    assert "market_position:  # " in draft.yaml  # its evidence, for the reviewer
