@@ -77,6 +77,18 @@ def console(*, stderr: bool = False) -> Console:
     )
 
 
+def unwrapped_stdout() -> bool:
+    """Whether `console()` writes standard output unwrapped and without colours, in UTF-8:
+    not a terminal, no $COLUMNS, nothing that makes rich colour a pipe ($FORCE_COLOR,
+    $TTY_COMPATIBLE, a notebook) or substitute its box characters (Windows consoles)."""
+    if sys.stdout.isatty() or os.environ.get("COLUMNS") or sys.platform == "win32":
+        return False
+    if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ or "IPython" in sys.modules:
+        return False
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    return encoding in ("utf8", "utf_8")
+
+
 def plain_console(file: IO[str]) -> Console:
     """A console that records plain text for a file (`export_text`), unwrapped."""
     from rich.console import Console

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from screening.cli.common import (
     plain_console,
     report_problems,
     rules_option,
+    unwrapped_stdout,
 )
 from screening.cli.waivers import load_waivers_or_exit, waive
 from screening.errors import InputError, Location, Problem, display_path, write_failure
@@ -115,11 +117,7 @@ def screen(
         if text is not None:
             _write(out, text if fmt != "text" else _plain(results))
     elif fmt == "text":
-        from screening.report import text as text_report
-
-        terminal = console()
-        for r in results:
-            text_report.render(r, terminal)
+        _print_text(results)
     else:
         text = _format(results, fmt, single=len(cases) == 1)
         if text is not None:
@@ -214,6 +212,25 @@ def _format(results: list[Result], fmt: str, single: bool) -> str | None:
 
         return "\n".join(markdown_report.render(r) for r in results)
     return ""
+
+
+def _print_text(results: list[Result]) -> None:
+    """The text report of each result on standard output: written directly when rich would
+    write it unwrapped and without colours (`report.unwrapped`, the same bytes), else, or
+    when that declines a result, through rich."""
+    from screening.report import unwrapped
+
+    terminal = None
+    for r in results:
+        text = unwrapped.render(r) if unwrapped_stdout() else None
+        if text is not None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            continue
+        from screening.report import text as text_report
+
+        terminal = terminal or console()
+        text_report.render(r, terminal)
 
 
 def _plain(results: list[Result]) -> str:

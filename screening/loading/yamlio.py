@@ -10,6 +10,7 @@ deep nesting, alias bombs and bad tags are reported as located problems, never a
 from __future__ import annotations
 
 import hashlib
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,28 @@ class YamlDocument:
     value_marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
     digest: str = ""  # sha256 of the file's bytes, exactly as parsed
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with the marks as one nested pickle, unpickled on first use: the pack
+        cache holds every file's document, and most commands never ask where a value
+        stood (the marks are most of a cached pack's objects)."""
+        state = dict(vars(self))
+        if "_marks" not in state:
+            marks = (state.pop("value_marks"), state.pop("key_marks"))
+            state["_marks"] = pickle.dumps(marks, protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+
+    def __getattr__(self, name: str) -> Any:
+        """The marks of an unpickled document, read when first asked for."""
+        blob = vars(self).get("_marks")
+        if blob is None or name not in ("value_marks", "key_marks"):
+            raise AttributeError(name)
+        vars(self)["value_marks"], vars(self)["key_marks"] = pickle.loads(blob)
+        vars(self).pop("_marks", None)
+        return vars(self)[name]
 
     def location(self, loc: YamlPath, *, key: bool = False) -> Location:
         """The location of the node at `loc`, or of its nearest ancestor that has one."""

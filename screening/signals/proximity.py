@@ -7,6 +7,10 @@ facilities are measured from a site in one vectorised call to PROJ.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+import threading
+import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -23,13 +27,54 @@ if TYPE_CHECKING:
     from pyproj import Geod
 
 
-@cache
 def _geod() -> Geod:
     """Geodesics on the WGS84 ellipsoid (Karney's algorithm, in PROJ's C library). pyproj is
-    imported on the first distance measured, not by every command that imports this."""
-    from pyproj import Geod
+    imported on the first distance measured, not by every command that imports this (one
+    thread at a time: the workbench screens in several)."""
+    with _GEOD_LOCK:
+        return _wgs84()
 
-    return Geod(ellps="WGS84")
+
+_GEOD_LOCK = threading.Lock()
+
+
+@cache
+def _wgs84() -> Geod:
+    return _geod_class()(ellps="WGS84")
+
+
+def _geod_class() -> type[Geod]:
+    """pyproj's `Geod`, without pyproj's package initialisation when pyproj is not imported
+    yet: that imports its CRS, transformer, database and network modules (urllib, ssl) and
+    looks up a CA bundle, about 50 ms of a one-case `screening screen`, none of it used by
+    a geodesic. A stand-in package is put in place while `pyproj.geod` is imported, then the
+    pyproj modules so loaded are taken out of `sys.modules` again, so that a later
+    `import pyproj` initialises pyproj as always. On any failure: the usual import."""
+    if "pyproj" in sys.modules:
+        from pyproj import Geod
+
+        return Geod
+    before = set(sys.modules)
+    geod_class: type[Geod] | None = None
+    try:
+        spec = importlib.util.find_spec("pyproj")
+        if spec is not None and spec.submodule_search_locations is not None:
+            stand_in = types.ModuleType("pyproj")
+            stand_in.__path__ = list(spec.submodule_search_locations)
+            stand_in.__spec__ = spec
+            sys.modules["pyproj"] = stand_in
+            from pyproj.geod import Geod as geod_class
+    except Exception:
+        geod_class = None
+    finally:
+        for name in set(sys.modules) - before:
+            if name == "pyproj" or name.startswith("pyproj."):
+                del sys.modules[name]
+    if geod_class is None:
+        from pyproj import Geod
+
+        return Geod
+    return geod_class
 
 
 #: A site placed only at one of these is too coarse to measure distances from: a city's

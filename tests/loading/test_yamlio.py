@@ -1,3 +1,4 @@
+import pickle
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,17 @@ def test_devices_pipes_and_lying_sizes_are_refused(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(InputError, match="not a regular file"):
         read_yaml(fifo)
+
+
+def test_an_unpickled_document_reads_its_marks_when_first_asked() -> None:
+    doc, problems = parse_yaml("a:\n  b: [1, 2]\nc: x\n", "f.yaml")
+    assert not problems
+    copy = pickle.loads(pickle.dumps(doc))
+    assert "value_marks" not in vars(copy)  # not unpickled yet
+    again = pickle.loads(pickle.dumps(copy))  # pickled again before any use
+    for d in (copy, again):
+        assert d == doc
+        assert str(d.location(("a", "b", 1))) == str(doc.location(("a", "b", 1)))
+        assert d.key_marks == doc.key_marks and d.value_marks == doc.value_marks
+    with pytest.raises(AttributeError):
+        _ = copy.no_such_attribute
