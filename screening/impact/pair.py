@@ -45,7 +45,7 @@ class PairScreener:
 
     def __init__(self, base: RulePack, head: RulePack, store: Path | None = None) -> None:
         self.screeners = (Screener(base), Screener(head))
-        self.digests = tuple(signals_digest(s.extractor) for s in self.screeners)
+        self.digests = tuple(signals_digest(s.pack) for s in self.screeners)
         self.same_vocabulary = base.vocabulary == head.vocabulary
         # the engine sees only the active rules' conditions: equal ones fire alike
         self.same_matching = _conditions(base) == _conditions(head)

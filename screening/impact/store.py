@@ -27,7 +27,9 @@ from typing import Any
 
 from screening import __version__
 from screening.cache import cache_dir
-from screening.signals.extract import Extraction, SignalExtractor
+from screening.loading.rulepack import RulePack
+from screening.signals.entities import entity_entries
+from screening.signals.extract import Extraction, reach
 
 #: Bumped when what an entry holds changes shape.
 FORMAT = 1
@@ -57,9 +59,10 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def signals_digest(extractor: SignalExtractor) -> str:
-    """What extraction depends on, beyond the case: equal digests extract alike."""
-    pack = extractor.pack
+def signals_digest(pack: RulePack) -> str:
+    """What extraction (`SignalExtractor`) depends on, beyond the case: equal digests extract
+    alike. Read off the pack, without building the extractor's indexes."""
+    search_km, ranges = reach(pack)
     parts: list[Any] = [
         FORMAT,
         [p.model_dump(mode="json") for p in pack.phrase_sets.values()],
@@ -69,10 +72,10 @@ def signals_digest(extractor: SignalExtractor) -> str:
         pack.vocabulary.model_dump(mode="json"),
         pack.matching.model_dump(mode="json"),
         pack.routing.model_dump(mode="json") if pack.routing else None,
-        extractor.registry_refs,
-        repr(extractor.search_km),
-        repr(sorted(getattr(extractor, "ranges", {}).items())),
-        extractor.min_score,
+        {k: e.ref for k, e in entity_entries(pack.docs).items()},
+        repr(search_km),
+        repr(sorted(ranges.items())),
+        pack.matching.entity_min_score,
         code_digest(),
     ]
     text = json.dumps(parts, sort_keys=True, default=str)
