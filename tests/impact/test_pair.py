@@ -77,6 +77,7 @@ def test_a_damaged_store_entry_is_read_as_missing(tmp_path: Path) -> None:
     compare(base, base, CASES[:1], store=store)
     db = SignalStore(store).db
     db.execute("UPDATE signals SET payload = x'00ff'")
+    db.execute("DELETE FROM outcomes")  # so that the signals are needed
     pair = PairScreener(base, base, store)
     try:
         impact = pair.impact(CASES[0])
