@@ -171,14 +171,15 @@ class Row:
         return Screened.of(self.case_id or "", score, band_of(score, scoring.bands), rules)
 
     def encode(self, keep: set[str]) -> bytes:
-        """The row as compressed JSON, with only the outcomes under the digests in `keep`."""
+        """The row as compressed JSON, with only the outcomes under the digests in `keep`:
+        the digests of rules that did not fire in one string, the others with their facts."""
+        kept = sorted((d, o) for d, o in self.outcomes.items() if d in keep)
         data = {
             "case": self.case_id,
             "sensitivity": self.sensitivity,
-            "rules": {
-                d: [o.firings, sorted(o.base_facts), sorted(o.facts)] if o.firings else 0
-                for d, o in sorted(self.outcomes.items())
-                if d in keep
+            "quiet": " ".join(d for d, o in kept if not o.firings),
+            "fired": {
+                d: [o.firings, sorted(o.base_facts), sorted(o.facts)] for d, o in kept if o.firings
             },
         }
         return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 1)
@@ -189,14 +190,15 @@ def decode(payload: bytes) -> Row | None:
     (zlib's checksum catches damaged bytes)."""
     try:
         data = json.loads(zlib.decompress(payload))
-        case_id, sensitivity, rules = data["case"], data["sensitivity"], data["rules"]
-        if not isinstance(case_id, str) or not isinstance(rules, dict):
+        case_id, sensitivity = data["case"], data["sensitivity"]
+        quiet, fired = data["quiet"], data["fired"]
+        if type(case_id) is not str or type(quiet) is not str or type(fired) is not dict:
             return None
-        if sensitivity is not None and not isinstance(sensitivity, str):
+        if sensitivity is not None and type(sensitivity) is not str:
             return None
-        row = Row(case_id, sensitivity)
-        for digest, value in rules.items():
-            row.outcomes[digest] = NOT_FIRED if value == 0 else _outcome(value)
+        row = Row(case_id, sensitivity, dict.fromkeys(quiet.split(), NOT_FIRED))
+        for digest, value in fired.items():
+            row.outcomes[digest] = _outcome(value)
     except (ValueError, TypeError, KeyError, zlib.error):
         return None
     return row

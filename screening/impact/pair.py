@@ -34,8 +34,9 @@ from screening.models.case import Case
 from screening.pipeline.engine import Matcher
 from screening.signals.extract import Extraction, SignalExtractor
 
-#: Cases sent to a worker at a time.
-CHUNK = 16
+#: Cases sent to a worker at a time (a re-scored case costs well under a millisecond, so the
+#: parent's cost per chunk would weigh on small chunks).
+CHUNK = 64
 SIDES = ("base", "head")
 #: Rulesets of partial packs kept per process (each holds durable-rules' C memory).
 MATCHERS = 8

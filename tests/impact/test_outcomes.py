@@ -169,7 +169,7 @@ def test_a_damaged_or_misshapen_outcomes_row_is_read_as_missing(
     assert decode(damaged) is None
     assert decode(b"\x00\xff") is None
     wrong = json.loads(zlib.decompress(payload))
-    wrong["rules"][next(iter(wrong["rules"]))] = [1, "not a list", []]
+    wrong["fired"][next(iter(wrong["fired"]))] = [1, "not a list", []]
     assert decode(zlib.compress(json.dumps(wrong).encode())) is None
     for bad in (damaged, zlib.compress(json.dumps(wrong).encode())):
         db.execute("UPDATE outcomes SET payload = ?", (bad,))
