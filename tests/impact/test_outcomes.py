@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from screening.checks import load_rule_pack
+from screening.cli import cli
 from screening.errors import InputError
 from screening.impact import CaseImpact, Screened, compare
 from screening.impact.outcomes import NOT_FIRED, closure, decode, matching_digests
@@ -101,6 +103,20 @@ def head(
     EDITS[request.param](rules)
     pack = load_rule_pack(rules)
     yield request.param, pack, _screen(pack)
+
+
+def test_cli_output_is_the_same_with_the_store_empty_filled_and_not_used(
+    head: tuple[str, RulePack, dict[str, Screened | None]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SCREENING_CACHE", str(tmp_path / "cache"))
+    args = ["impact", *CASES, "--base", str(REAL_PACK), "--head", str(head[1].root)]
+    runs = [[*args, "--no-cache"], args, args]  # no store; then empty; then filled
+    outputs = [CliRunner().invoke(cli, [*run, "--format", "json", "--all"]) for run in runs]
+    assert [o.exit_code for o in outputs] == [0, 0, 0], outputs[0].output
+    assert outputs[0].stdout == outputs[1].stdout == outputs[2].stdout
+    assert (tmp_path / "cache" / "signals.sqlite").is_file()
 
 
 def _sides(impacts: list[CaseImpact]) -> list[tuple[Screened | None, Screened | None]]:
