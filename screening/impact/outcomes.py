@@ -124,16 +124,16 @@ class Side:
     pack: RulePack
     signals: str  # what its extraction depends on
     rules: dict[str, str]  # active rule id -> what its firings depend on
-    active: tuple[tuple[Rule, str], ...]  # (active rule, its digest), in pack order
+    by_digest: dict[str, tuple[int, Rule]]  # digest -> (place in the pack, active rule)
     needed: frozenset[str]  # the digests of its active rules
     deps: dict[str, set[str]]  # active rule id -> the active rules it rests on
 
     @classmethod
     def of(cls, pack: RulePack) -> Side:
         digests = matching_digests(pack)
-        active = tuple((r, digests[r.id]) for r in pack.active_rules)
+        by_digest = {digests[r.id]: (i, r) for i, r in enumerate(pack.active_rules)}
         needed = frozenset(digests.values())
-        return cls(pack, signals_digest(pack), digests, active, needed, _dependencies(pack))
+        return cls(pack, signals_digest(pack), digests, by_digest, needed, _dependencies(pack))
 
     def closure(self, rule_ids: set[str]) -> frozenset[str]:
         """The rules and, transitively, the active rules their findings rest on."""
@@ -147,7 +147,15 @@ class Row:
     case_id: str | None = None
     sensitivity: str | None = None
     outcomes: dict[str, Outcome] = field(default_factory=dict)
+    fired: dict[str, Outcome] = field(default_factory=dict)  # those of rules that fired
     dirty: bool = False
+
+    def add(self, digest: str, outcome: Outcome) -> None:
+        self.outcomes[digest] = outcome
+        if outcome.firings:
+            self.fired[digest] = outcome
+        else:
+            self.fired.pop(digest, None)
 
     def missing(self, side: Side) -> set[str]:
         """The ids of the side's rules whose outcome is not known."""
@@ -159,11 +167,9 @@ class Row:
 
     def score(self, side: Side) -> Screened:
         """The score, band and fired rules `Screener.screen` gives, from the outcomes."""
-        drafts = []
-        for rule, digest in side.active:
-            o = self.outcomes[digest]
-            if o.firings:
-                drafts.append(Draft(rule, base_facts=set(o.base_facts), facts=set(o.facts)))
+        found = [(side.by_digest[d], o) for d, o in self.fired.items() if d in side.by_digest]
+        found.sort(key=lambda x: x[0][0])  # in pack order (the score does not depend on it)
+        drafts = [Draft(r, base_facts=set(o.base_facts), facts=set(o.facts)) for (_, r), o in found]
         scoring = side.pack.scoring
         t = tally(drafts, scoring, self.sensitivity)
         score = round(t.score, 1)
@@ -198,7 +204,7 @@ def decode(payload: bytes) -> Row | None:
             return None
         row = Row(case_id, sensitivity, dict.fromkeys(quiet.split(), NOT_FIRED))
         for digest, value in fired.items():
-            row.outcomes[digest] = _outcome(value)
+            row.add(digest, _outcome(value))
     except (ValueError, TypeError, KeyError, zlib.error):
         return None
     return row

@@ -121,7 +121,8 @@ class PairScreener:
         sensitivity = extraction.values.get("target.sensitivity")
         row.case_id = case_id
         row.sensitivity = sensitivity if isinstance(sensitivity, str) else None
-        row.outcomes.update((side.rules[rid], o) for rid, o in found.items())
+        for rid, outcome in found.items():
+            row.add(side.rules[rid], outcome)
         row.dirty = True
 
     def _matcher(self, i: int, ids: frozenset[str]) -> Matcher:
