@@ -43,9 +43,11 @@ SMALL = 50
     "--no-cache",
     is_flag=True,
     default=False,
-    help="Extract every case's signals afresh and keep none (also: SCREENING_NO_CACHE=1). "
-    "By default they are kept in the cache folder by case and registry digest, so a "
-    "weight or condition change re-runs only matching and scoring.",
+    help="Keep nothing between runs (also: SCREENING_NO_CACHE=1): every case's signals "
+    "are extracted and its rules matched afresh. By default signals are kept in the cache "
+    "folder by case and registry digest and each rule's outcome by the digest of its "
+    "matching, so a weight change re-runs only scoring and a condition change only the "
+    "edited rules' matching.",
 )
 def impact_command(
     paths: tuple[str, ...],

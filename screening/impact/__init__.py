@@ -1,11 +1,12 @@
 """What a rule change does to cases: screen each case under the old and the new rules.
 
-OLD and NEW are rule directories or git revisions (of the repository's `rules/`). Both packs
-are compiled side by side in each process (two sets of durable-rules rulesets); a case is
+OLD and NEW are rule directories or git revisions (of the repository's `rules/`). A case is
 read once and, when both packs extract signals alike (a weight or condition change), its
-signals are extracted once and matched twice (`pair.py`). Cases stream through `--jobs`
-worker processes and only a small summary of each side is kept (`Screened`), so memory
-stays flat over large corpora; signals can be kept on disk between runs (`store.py`).
+signals are extracted once; each rule is matched once per distinct matching (its digest,
+`outcomes.py`), so the new pack matches only the rules whose conditions changed and those
+they rest on (`pair.py`). Cases stream through `--jobs` worker processes and only a small
+summary of each side is kept (`Screened`), so memory stays flat over large corpora; signals
+and rule outcomes can be kept on disk between runs (`store.py`).
 """
 
 from __future__ import annotations

@@ -1,15 +1,18 @@
-"""Case signals kept on disk between impact runs, by case digest and signals digest.
+"""Case signals and rule outcomes kept on disk between impact runs, by case digest and
+signals digest.
 
 Extraction (phrase search, distances, entity matching, ownership) depends on the case file
 and on what the extractor reads of the pack: phrase sets, registries, vocabulary, matching
 and routing settings, and how far any rule looks for facilities. A weight or condition
-change leaves all of that alone, so the next `impact` run re-runs only matching and
-scoring: the case file is hashed, not parsed, validated or searched again.
+change leaves all of that alone, so the next `impact` run does not parse, validate or
+search the case file again: it is hashed. Beside each case's signals, the outcomes of its
+rules' firings are kept by rule digest (`outcomes.py`), so a rule whose matching is
+unchanged is not matched again either.
 
 The store is an SQLite file in the user's cache folder (`$SCREENING_CACHE`, as the pack
-cache); an entry is a compressed pickle, read only from there, and one that does not load is
-treated as missing. Worker processes each write through their own connection, in short
-transactions.
+cache); a signals entry is a compressed pickle, read only from there, an outcomes entry
+compressed JSON checked for shape when read, and one that does not load is treated as
+missing. Worker processes each write through their own connection, in short transactions.
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ from typing import Any
 
 from screening import __version__
 from screening.cache import cache_dir
-from screening.signals.extract import Extraction, SignalExtractor
+from screening.loading.rulepack import RulePack
+from screening.signals.entities import entity_entries
+from screening.signals.extract import Extraction, reach
 
 #: Bumped when what an entry holds changes shape.
 FORMAT = 1
@@ -43,23 +48,25 @@ def default_path() -> Path:
 CODE = ("loading", "models", "conditions", "signals")
 
 
-@functools.lru_cache(maxsize=1)
-def code_digest() -> str:
-    """sha256 of the source of the subpackages extraction runs, and of the versions."""
+@functools.lru_cache(maxsize=4)
+def code_digest(folders: tuple[str, ...] = CODE) -> str:
+    """sha256 of the source of the subpackages extraction (or what is named) runs, and of
+    the versions."""
     import pydantic
 
     package = Path(__file__).resolve().parent.parent
     h = hashlib.sha256(f"{__version__} {pydantic.VERSION} {sys.version}".encode())
-    for folder in CODE:
+    for folder in folders:
         for path in sorted((package / folder).rglob("*.py")):
             h.update(path.relative_to(package).as_posix().encode() + b"\0")
             h.update(path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
-def signals_digest(extractor: SignalExtractor) -> str:
-    """What extraction depends on, beyond the case: equal digests extract alike."""
-    pack = extractor.pack
+def signals_digest(pack: RulePack) -> str:
+    """What extraction (`SignalExtractor`) depends on, beyond the case: equal digests extract
+    alike. Read off the pack, without building the extractor's indexes."""
+    search_km, ranges = reach(pack)
     parts: list[Any] = [
         FORMAT,
         [p.model_dump(mode="json") for p in pack.phrase_sets.values()],
@@ -69,10 +76,10 @@ def signals_digest(extractor: SignalExtractor) -> str:
         pack.vocabulary.model_dump(mode="json"),
         pack.matching.model_dump(mode="json"),
         pack.routing.model_dump(mode="json") if pack.routing else None,
-        extractor.registry_refs,
-        repr(extractor.search_km),
-        repr(sorted(getattr(extractor, "ranges", {}).items())),
-        extractor.min_score,
+        {k: e.ref for k, e in entity_entries(pack.docs).items()},
+        repr(search_km),
+        repr(sorted(ranges.items())),
+        pack.matching.entity_min_score,
         code_digest(),
     ]
     text = json.dumps(parts, sort_keys=True, default=str)
@@ -91,7 +98,11 @@ class SignalStore:
             "CREATE TABLE IF NOT EXISTS signals (key TEXT PRIMARY KEY, case_id TEXT NOT NULL, "
             "payload BLOB NOT NULL)"
         )
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS outcomes (key TEXT PRIMARY KEY, payload BLOB NOT NULL)"
+        )
         self._pending: list[tuple[str, str, bytes]] = []
+        self._pending_outcomes: list[tuple[str, bytes]] = []
 
     @staticmethod
     def key(case_digest: str, signals: str) -> str:
@@ -117,9 +128,24 @@ class SignalStore:
         if len(self._pending) >= BATCH:
             self.flush()
 
+    def get_outcomes(self, case_digest: str, signals: str) -> bytes | None:
+        """The stored outcomes row (decoded by `outcomes.decode`), or None."""
+        try:
+            row = self.db.execute(
+                "SELECT payload FROM outcomes WHERE key = ?", (self.key(case_digest, signals),)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row is not None and isinstance(row[0], bytes) else None
+
+    def put_outcomes(self, case_digest: str, signals: str, payload: bytes) -> None:
+        self._pending_outcomes.append((self.key(case_digest, signals), payload))
+        if len(self._pending_outcomes) >= BATCH:
+            self.flush()
+
     def flush(self) -> None:
         """Write what is pending; a store that cannot be written only costs speed."""
-        if not self._pending:
+        if not self._pending and not self._pending_outcomes:
             return
         with contextlib.suppress(sqlite3.Error):
             self.db.execute("BEGIN IMMEDIATE")
@@ -127,11 +153,16 @@ class SignalStore:
                 "INSERT OR REPLACE INTO signals (key, case_id, payload) VALUES (?, ?, ?)",
                 self._pending,
             )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO outcomes (key, payload) VALUES (?, ?)",
+                self._pending_outcomes,
+            )
             self.db.execute("COMMIT")
         if self.db.in_transaction:
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
         self._pending.clear()
+        self._pending_outcomes.clear()
 
     def close(self) -> None:
         self.flush()

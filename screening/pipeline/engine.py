@@ -85,6 +85,12 @@ class Matcher:
         except OversizedRule as exc:
             raise EngineError(f"rules too large for any durable-rules ruleset: {exc}") from exc
         self._top = [max(levels[rid] for rid in shard.rule_ids) for shard in self.shards]
+        #: the fact types any ruleset tests (None: any); a fact of another type is not encoded
+        self._kinds: frozenset[str] | None = frozenset()
+        for shard in self.shards:
+            self._kinds = (
+                None if shard.kinds is None or self._kinds is None else (self._kinds | shard.kinds)
+            )
         self._finding_asserted: set[tuple[str, str]] = set()
         self._carried: dict[str, list[tuple[str, str]]] = {}  # sid -> (fact type, fact JSON)
         self._sessions: list[DurableSession] = []
@@ -126,7 +132,9 @@ class Matcher:
         firing, in engine order."""
         self._cases += 1
         sid = str(self._cases)
-        base = [(str(m.get("t")), encode(m)) for m in (f.message(sid) for f in facts)]
+        wanted = self._kinds
+        typed = ((str(m.get("t")), m) for m in (f.message(sid) for f in facts))
+        base = [(t, encode(m)) for t, m in typed if wanted is None or t in wanted]
         carried = self._carried[sid] = []
         raw: list[tuple[str, dict[str, str]]] = []
         try:

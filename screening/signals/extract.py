@@ -126,6 +126,23 @@ def land_links(case: Case, site: Site, key: str) -> list[Fact]:
     return out
 
 
+def reach(pack: RulePack) -> tuple[float, dict[str, float]]:
+    """How far facilities are looked for: the search radius and each range tier's distance,
+    no farther than any rule looks (facilities beyond make facts nothing can match)."""
+    widest = max(
+        (
+            leaf.widest_km
+            for rule in pack.active_rules
+            for leaf in iter_leaves(rule.when)
+            if isinstance(leaf, ProximityCondition)
+        ),
+        default=0.0,
+    )
+    limit = widest or float("inf")
+    search_km = min(pack.matching.proximity_search_km, limit)
+    return search_km, {k: min(km, limit) for k, km in pack.matching.ranges.items()}
+
+
 class SignalExtractor:
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
@@ -135,20 +152,7 @@ class SignalExtractor:
         self.gazetteer = Gazetteer(pack.places)
         self.facilities = FacilityIndex(pack.facilities)
         self.min_score = pack.matching.entity_min_score
-        # Facilities farther than any rule looks make facts nothing can match.
-        widest = max(
-            (
-                leaf.widest_km
-                for rule in pack.active_rules
-                for leaf in iter_leaves(rule.when)
-                if isinstance(leaf, ProximityCondition)
-            ),
-            default=0.0,
-        )
-        reach = widest or float("inf")
-        self.search_km = min(pack.matching.proximity_search_km, reach)
-        #: each range tier's distance, no farther than any rule looks
-        self.ranges = {k: min(km, reach) for k, km in pack.matching.ranges.items()}
+        self.search_km, self.ranges = reach(pack)
 
     def extract(self, case: Case) -> Extraction:
         values = case_values(case) | derived_values(case, self.pack)
