@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from screening.loading.rulepack import RulePack
 from screening.loading.validation import validate_document
 from screening.loading.yamlio import read_yaml
+from screening.models.common import new_list
 from screening.models.evidence import FindingEvidence
 from screening.models.result import Finding, Result, WaivedFinding, WaiverNote
 from screening.pipeline.findings import Draft
@@ -84,7 +85,7 @@ class Waiver(BaseModel):
 class WaiversFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    waivers: list[Waiver] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=new_list)
 
 
 @dataclass(frozen=True)

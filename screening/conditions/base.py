@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from screening.models.common import Slug, Strict
+from screening.models.common import Slug, Strict, new_dict
 from screening.models.evidence import Evidence
 from screening.models.facts import Fact
 from screening.models.settings import STANDARD_RANGE
@@ -131,7 +131,7 @@ class LeafCondition(Strict):
 
     as_: Slug | None = Field(default=None, alias="as")
     same: dict[JoinKey, Slug] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Join: this fact is about the same document, site or party as the fact "
         "matched by the named condition (its alias), e.g. {document: muni}.",
     )

@@ -29,7 +29,7 @@ from screening.conditions.base import (
 )
 from screening.conditions.party import check_roles
 from screening.models import facts as F
-from screening.models.common import Slug, Strict
+from screening.models.common import Slug, Strict, new_list
 from screening.models.evidence import EntityEvidence, Evidence
 from screening.models.facts import Fact
 
@@ -37,10 +37,10 @@ from screening.models.facts import Fact
 class EntityTest(Strict):
     """A party matches a registry entity of given categories or lists."""
 
-    categories: list[Slug] = Field(default_factory=list)
-    lists: list[Slug] = Field(default_factory=list)
-    entities: list[Slug] = Field(default_factory=list)
-    roles: list[Slug] = Field(default_factory=list)
+    categories: list[Slug] = Field(default_factory=new_list)
+    lists: list[Slug] = Field(default_factory=new_list)
+    entities: list[Slug] = Field(default_factory=new_list)
+    roles: list[Slug] = Field(default_factory=new_list)
     min_score: float = Field(default=90, ge=0, le=100)
     foreign: bool | None = None
 

@@ -26,7 +26,7 @@ from screening.conditions.base import (
 )
 from screening.conditions.party import check_roles, party_line
 from screening.models import facts as F
-from screening.models.common import CountryCode, Slug, Strict
+from screening.models.common import CountryCode, Slug, Strict, new_list
 from screening.models.evidence import Evidence, OwnershipEvidence
 from screening.models.facts import Fact
 
@@ -46,10 +46,10 @@ class OwnershipTest(Strict):
         description="True: only states other than the jurisdiction count (their shares summed).",
     )
     state_countries: list[CountryCode] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Only these states count, each on its own: one of them holds the share.",
     )
-    roles: list[Slug] = Field(default_factory=list)
+    roles: list[Slug] = Field(default_factory=new_list)
 
 
 class OwnershipCondition(LeafCondition):

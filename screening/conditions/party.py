@@ -26,7 +26,7 @@ from screening.conditions.base import (
 )
 from screening.models import facts as F
 from screening.models.case import PartyKind, Role
-from screening.models.common import CountryCode, GovernmentLevel, Slug, Strict
+from screening.models.common import CountryCode, GovernmentLevel, Slug, Strict, new_list
 from screening.models.evidence import PartyEvidence
 from screening.models.facts import Fact
 from screening.models.party import InvestorType, StateLinkKind
@@ -54,20 +54,20 @@ def party_line(fact: Fact) -> str:
 class PartyTest(Strict):
     """A party with given attributes is involved."""
 
-    kinds: list[Slug] = Field(default_factory=list)
-    roles: list[Slug] = Field(default_factory=list)
-    countries: list[CountryCode] = Field(default_factory=list)
+    kinds: list[Slug] = Field(default_factory=new_list)
+    roles: list[Slug] = Field(default_factory=new_list)
+    countries: list[CountryCode] = Field(default_factory=new_list)
     foreign: bool | None = None
-    government_levels: list[GovernmentLevel] = Field(default_factory=list)
-    former_office_levels: list[GovernmentLevel] = Field(default_factory=list)
+    government_levels: list[GovernmentLevel] = Field(default_factory=new_list)
+    former_office_levels: list[GovernmentLevel] = Field(default_factory=new_list)
     represents_foreign: bool | None = None
     investor_types: list[InvestorType] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="The party is one of these kinds of investor (the case's investor_type, "
         "else implied by its registry category).",
     )
     state_link_kinds: list[StateLinkKind] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="The party has a link of one of these kinds to a state other than the "
         "case's jurisdiction (short of ownership; a state-backed limited partner counts as "
         "state_fund_investor).",

@@ -28,7 +28,7 @@ from screening.conditions.base import (
     expected,
 )
 from screening.models import facts as F
-from screening.models.common import Slug, Strict
+from screening.models.common import Slug, Strict, new_list
 from screening.models.evidence import Evidence, ProximityEvidence
 from screening.models.settings import STANDARD_RANGE
 
@@ -45,7 +45,7 @@ class ProximityTest(Strict):
         "that area (no distance is known, so the tiers' distances are not tested).",
     )
     range_tiers: list[Slug] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Only facilities whose registry range is one of these (matching.yaml "
         "proximity_ranges, or 'standard' for a facility that names none and for declared "
         "distances); empty: any. The tiers' distances may reach the widest of them.",

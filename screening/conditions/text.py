@@ -25,7 +25,7 @@ from screening.conditions.base import (
 )
 from screening.models import facts as F
 from screening.models.case import DocumentKind
-from screening.models.common import Slug, Strict
+from screening.models.common import Slug, Strict, new_list
 from screening.models.evidence import TextEvidence
 
 TextSource = Literal["documents", "target.description", "target.technologies", "summary"]
@@ -38,7 +38,7 @@ class TextTest(Strict):
 
     phrases: list[Slug] = Field(min_length=1)
     in_: list[TextSource] = Field(default_factory=lambda: list(DEFAULT_TEXT_SOURCES), alias="in")
-    document_kinds: list[Slug] = Field(default_factory=list)
+    document_kinds: list[Slug] = Field(default_factory=new_list)
 
     model_config = Strict.model_config | {"populate_by_name": True}
 

@@ -22,6 +22,7 @@ from screening.models.common import (
     Percent,
     Slug,
     as_whole_number,
+    new_list,
 )
 from screening.models.partial_date import PartialDate
 from screening.models.party import Owner, Party, PartyKind, Role
@@ -123,12 +124,12 @@ class Transaction(CaseInput):
     value: Money | None = None
     stake_percent: Percent | None = None
     control_rights: list[ControlRight] = Field(
-        default_factory=list, description="Version-1 shorthand; `rights` says who holds what."
+        default_factory=new_list, description="Version-1 shorthand; `rights` says who holds what."
     )
     rights: list[Right] = Field(
-        default_factory=list, description="Rights beyond equity (schema version 2)."
+        default_factory=new_list, description="Rights beyond equity (schema version 2)."
     )
-    financing: list[Financing] = Field(default_factory=list)
+    financing: list[Financing] = Field(default_factory=new_list)
     duration_years: float | None = Field(default=None, ge=0, le=999)
     national_review: Literal["done", "pending", "none", "unknown"] = "unknown"
     national_government_notified: bool | None = None
@@ -154,7 +155,7 @@ class Document(CaseInput):
     kind: DocumentKind
     date: PartialDate | None = None
     language: Literal["en", "he", "zh", "ar", "ru", "other"] = "en"
-    signatories: list[Signatory] = Field(default_factory=list)
+    signatories: list[Signatory] = Field(default_factory=new_list)
     text: str = Field(max_length=2_000_000)
 
 
@@ -212,12 +213,12 @@ class Case(CaseInput):
     jurisdiction: CountryCode
     status: Literal["proposed", "historical"] = "proposed"
     summary: str | None = None
-    parties: list[Party] = Field(default_factory=list, max_length=MAX_CASE_ITEMS)
+    parties: list[Party] = Field(default_factory=new_list, max_length=MAX_CASE_ITEMS)
     target: Target | None = None
     transaction: Transaction | None = None
-    sites: list[Site] = Field(default_factory=list, max_length=MAX_CASE_ITEMS)
-    documents: list[Document] = Field(default_factory=list, max_length=MAX_CASE_ITEMS)
-    sources: list[Source] = Field(default_factory=list)
+    sites: list[Site] = Field(default_factory=new_list, max_length=MAX_CASE_ITEMS)
+    documents: list[Document] = Field(default_factory=new_list, max_length=MAX_CASE_ITEMS)
+    sources: list[Source] = Field(default_factory=new_list)
     outcome: Outcome | None = None
     expected_band: Band | None = Field(
         default=None, description="The band the case's author judges right (for backtesting)."

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from screening.models.common import new_dict, new_list
+
 
 class _Evidence(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -55,7 +57,7 @@ class EntityEvidence(_Evidence):
     alias: str = Field(description="The registry name or alias it matched.")
     score: float
     category: str
-    lists: list[str] = Field(default_factory=list)
+    lists: list[str] = Field(default_factory=new_list)
     source: str
 
 
@@ -73,9 +75,9 @@ class OwnershipEvidence(_Evidence):
     foreign_state_share: float = Field(
         default=0.0, description="Effective share held by states other than the jurisdiction."
     )
-    shares_by_country: dict[str, float] = Field(default_factory=dict)
+    shares_by_country: dict[str, float] = Field(default_factory=new_dict)
     state_country: str | None = Field(default=None, description="The state with the largest share.")
-    paths: list[list[PathStep]] = Field(default_factory=list)
+    paths: list[list[PathStep]] = Field(default_factory=new_list)
     path_text: str = Field(description="The strongest path, written out with percentages.")
     basis: str = Field(description="declared, case owners, or registry")
     registry_entity: str | None = Field(
@@ -93,8 +95,8 @@ class PartyEvidence(_Evidence):
     country: str
     roles: list[str]
     government_level: str | None = None
-    former_offices: list[str] = Field(default_factory=list)
-    represents: list[str] = Field(default_factory=list)
+    former_offices: list[str] = Field(default_factory=new_list)
+    represents: list[str] = Field(default_factory=new_list)
     entity_id: str | None = Field(default=None, description="The registry entity it matched.")
     entity_name: str | None = None
     category: str | None = Field(default=None, description="The matched entity's category.")
@@ -104,10 +106,10 @@ class PartyEvidence(_Evidence):
         "from the registry, else from the party's kind; None when neither says.",
     )
     lists: list[str] = Field(
-        default_factory=list, description="Public lists the matched entity is on."
+        default_factory=new_list, description="Public lists the matched entity is on."
     )
     provenance: dict[str, str] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Where each attribute came from: 'case', or 'registry:<file>#<entity id>'.",
     )
     best_candidate: str | None = Field(
@@ -131,7 +133,7 @@ class FieldEvidence(_Evidence):
     path: str
     value: str | int | float | bool | list[str | int | float | bool] | None
     regimes: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="For sectors: the screening regimes' list items the sectors fall under.",
     )
 

@@ -25,6 +25,7 @@ from screening.models.common import (
     NonBlank,
     Percent,
     Slug,
+    new_list,
 )
 from screening.models.partial_date import PartialDate
 
@@ -104,7 +105,7 @@ class Owner(CaseInput):
         default=None, description="True when this owner is a state body (government, party, SASAC)."
     )
     certainty: Literal["reported", "approximate", "unknown"] = "reported"
-    owners: list[Owner] = Field(default_factory=list)
+    owners: list[Owner] = Field(default_factory=new_list)
 
     @field_validator("owners")
     @classmethod
@@ -178,7 +179,7 @@ class Party(CaseInput):
 
     id: Slug
     name: NonBlank
-    aliases: list[NonBlank] = Field(default_factory=list)
+    aliases: list[NonBlank] = Field(default_factory=new_list)
     country: CountryCode
     kind: PartyKind
     roles: list[Role] = Field(min_length=1)
@@ -191,20 +192,20 @@ class Party(CaseInput):
     state_owned: bool | None = Field(
         default=None, description="Declared state ownership, when known without an owner list."
     )
-    owners: list[Owner] = Field(default_factory=list)
+    owners: list[Owner] = Field(default_factory=new_list)
     state_links: list[StateLink] = Field(
-        default_factory=list, description="State links short of ownership (schema version 2)."
+        default_factory=new_list, description="State links short of ownership (schema version 2)."
     )
     limited_partners: list[LimitedPartner] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="A private equity or venture fund's limited partners (schema version 2).",
     )
-    former_offices: list[FormerOffice] = Field(default_factory=list)
+    former_offices: list[FormerOffice] = Field(default_factory=new_list)
     represents: list[NonBlank] = Field(
-        default_factory=list, description="Parties (ids or names) this intermediary acts for."
+        default_factory=new_list, description="Parties (ids or names) this intermediary acts for."
     )
     represents_countries: list[CountryCode] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Countries whose companies or government this intermediary acts for, "
         "when the principals are not named.",
     )

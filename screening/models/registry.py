@@ -20,6 +20,8 @@ from screening.models.common import (
     Precision,
     Slug,
     Strict,
+    new_dict,
+    new_list,
 )
 from screening.models.partial_date import PartialDate
 
@@ -35,7 +37,7 @@ class Facility(Strict):
 
     id: Slug
     name: NonEmpty
-    aliases: list[NonEmpty] = Field(default_factory=list)
+    aliases: list[NonEmpty] = Field(default_factory=new_list)
     kind: Slug
     country: CountryCode
     location: LatLon | None = Field(
@@ -90,7 +92,7 @@ class Place(Strict):
 
     id: Slug
     name: NonEmpty
-    aliases: list[NonEmpty] = Field(default_factory=list)
+    aliases: list[NonEmpty] = Field(default_factory=new_list)
     kind: Literal[
         "city",
         "port",
@@ -148,7 +150,7 @@ class Entity(Strict):
 
     id: Slug
     name: NonEmpty
-    aliases: list[NonEmpty] = Field(default_factory=list)
+    aliases: list[NonEmpty] = Field(default_factory=new_list)
     country: CountryCode
     category: Slug
     state_body: bool = Field(
@@ -161,12 +163,12 @@ class Entity(Strict):
         "party matched to the entity inherits it unless the case gives one.",
     )
     memberships: list[Listing] = Field(
-        default_factory=list,
+        default_factory=new_list,
         alias="lists",
         description="Public export-control, sanctions or debarment lists it is or was on; an "
         "ended membership keeps its `until`.",
     )
-    owners: list[EntityOwner] = Field(default_factory=list)
+    owners: list[EntityOwner] = Field(default_factory=new_list)
     source: NonEmpty
     notes: str | None = None
 
@@ -210,7 +212,7 @@ class Sector(Term):
         "state-ownership findings are scaled by it (rules/scoring.yaml).",
     )
     regimes: dict[Slug, list[NonEmpty]] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Regime id -> the items of that regime's list the sector falls under.",
     )
 
@@ -232,11 +234,11 @@ class Regime(Strict):
 class VocabularyFile(Strict):
     """`rules/vocabulary.yaml`: sectors, regimes, facility kinds, entity categories, lists."""
 
-    regimes: list[Regime] = Field(default_factory=list)
-    sectors: list[Sector] = Field(default_factory=list)
-    facility_kinds: list[Term] = Field(default_factory=list)
-    entity_categories: list[Term] = Field(default_factory=list)
-    lists: list[PublicList] = Field(default_factory=list)
+    regimes: list[Regime] = Field(default_factory=new_list)
+    sectors: list[Sector] = Field(default_factory=new_list)
+    facility_kinds: list[Term] = Field(default_factory=new_list)
+    entity_categories: list[Term] = Field(default_factory=new_list)
+    lists: list[PublicList] = Field(default_factory=new_list)
 
 
 class PhraseSet(Strict):
@@ -246,11 +248,11 @@ class PhraseSet(Strict):
     description: NonEmpty
     phrases: list[NonEmpty] = Field(min_length=1)
     exclude_context: list[NonEmpty] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="A hit whose sentence holds one of these (e.g. 'film festival') is ignored.",
     )
     negations: list[NonEmpty] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Cues that negate a hit when they precede it in the same sentence; a cue "
         "written with … ('与…无关') negates a hit it surrounds.",
     )

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from screening.models.common import Band
+from screening.models.common import Band, new_list
 from screening.models.evidence import Evidence
 from screening.models.rule import Recommendation, Reference
 
@@ -52,10 +52,10 @@ class Finding(_Out):
     references: list[Reference]
     recommendation: Recommendation
     routes: list[Route] = Field(
-        default_factory=list, description="The bodies of the case's jurisdiction to refer to."
+        default_factory=new_list, description="The bodies of the case's jurisdiction to refer to."
     )
     firings: int = Field(description="How many fact combinations satisfied the rule.")
-    caveats: list[str] = Field(default_factory=list)
+    caveats: list[str] = Field(default_factory=new_list)
 
 
 class Unmeasured(_Out):
@@ -124,20 +124,21 @@ class Result(_Out):
     bands: BandScale
     findings: list[Finding]
     recommendations: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Case-level advice, first: where no body has remit, mandatory filings.",
     )
     notices: list[str] = Field(
-        default_factory=list, description="Things the reviewer should know, e.g. an unplaced site."
+        default_factory=new_list,
+        description="Things the reviewer should know, e.g. an unplaced site.",
     )
     unmeasured: list[Unmeasured] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="What the score leaves out; when not empty the result is incomplete.",
     )
     waived: list[WaivedFinding] = Field(
-        default_factory=list, description="Findings waived by a reviewer (screen --waivers)."
+        default_factory=new_list, description="Findings waived by a reviewer (screen --waivers)."
     )
     waiver_notes: list[WaiverNote] = Field(
-        default_factory=list, description="Waivers for this case that no longer apply, and why."
+        default_factory=new_list, description="Waivers for this case that no longer apply, and why."
     )
     provenance: Provenance

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from screening.models.common import CountryCode, NonEmpty, Slug, Strict
+from screening.models.common import CountryCode, NonEmpty, Slug, Strict, new_dict, new_list
 
 Filing = Literal["mandatory", "voluntary", "by_referral", "none", "unknown"]
 
@@ -37,10 +37,10 @@ class Body(Strict):
     legal_basis: NonEmpty
     quote: str | None = Field(default=None, max_length=400)
     sectors: list[Slug] = Field(
-        default_factory=list, description="Sectors in its remit; empty: any sector."
+        default_factory=new_list, description="Sectors in its remit; empty: any sector."
     )
     mandatory_sectors: list[Slug] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Sectors in which filing with it is mandatory (with `filing: mandatory`; "
         "empty: those of `sectors`).",
     )
@@ -65,16 +65,16 @@ class Regime(Strict):
     id: Slug
     label: NonEmpty
     jurisdictions: list[CountryCode] = Field(
-        default_factory=list, description="Countries it applies to; empty for the default."
+        default_factory=new_list, description="Countries it applies to; empty for the default."
     )
     also: list[Slug] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Other regimes whose routes apply too (an EU member state's cases also "
         "go to the EU cooperation mechanism).",
     )
-    bodies: list[Body] = Field(default_factory=list)
+    bodies: list[Body] = Field(default_factory=new_list)
     routes: dict[Slug, list[Slug]] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Route kind -> body ids, in the order to name them. An empty list says "
         "that no body has remit; a kind left out is not mapped, and the default regime's "
         "generic bodies stand in.",

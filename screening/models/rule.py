@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from screening.conditions.tree import Condition
-from screening.models.common import NonEmpty, Slug, Strict
+from screening.models.common import NonEmpty, Slug, Strict, new_list
 
 
 class Reference(Strict):
@@ -45,7 +45,7 @@ class Recommendation(Strict):
     """
 
     action: NonEmpty
-    routes: list[Slug] = Field(default_factory=list)
+    routes: list[Slug] = Field(default_factory=new_list)
     note: str | None = Field(
         default=None, description="A remark on the referral that holds in every jurisdiction."
     )
@@ -82,12 +82,12 @@ class Rule(Strict):
         "it: the risk is raised to the decisive band (rules/scoring.yaml decisive_floor).",
     )
     status: Literal["active", "draft", "deprecated"] = "active"
-    tags: list[Slug] = Field(default_factory=list)
+    tags: list[Slug] = Field(default_factory=new_list)
     when: Condition
     explanation: NonEmpty
     references: list[Reference] = Field(min_length=1)
     recommendation: Recommendation
-    examples: list[Example] = Field(default_factory=list)
+    examples: list[Example] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
     def _nonzero(self) -> Rule:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from screening.models.common import Slug, Strict
+from screening.models.common import Slug, Strict, new_dict
 
 #: The range tier of a facility that names none (and of declared distances):
 #: `proximity_search_km`.
@@ -66,7 +66,7 @@ class MatchingFile(Strict):
         "this from a site makes no fact.",
     )
     proximity_ranges: dict[Slug, float] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Named ranges (km) beyond the standard one, e.g. extended: 160.934 (100 "
         "miles); a facility's `range_tier` names one and is measured that far.",
     )

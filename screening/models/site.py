@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from screening.models.common import CaseInput, LatLon, NonBlank, Slug
+from screening.models.common import CaseInput, LatLon, NonBlank, Slug, new_list
 
 Tenure = Literal["ownership", "lease", "concession"]
 SiteRole = Literal["operator", "contractor", "developer", "tenant"]
@@ -94,12 +94,12 @@ class Site(CaseInput):
         default=None,
         description="A gazetteer place name or id, used when there are no coordinates.",
     )
-    declared_nearby: list[DeclaredFacility] = Field(default_factory=list)
+    declared_nearby: list[DeclaredFacility] = Field(default_factory=new_list)
     land: list[LandTenure] = Field(
-        default_factory=list, description="Land and real estate on the site (schema version 2)."
+        default_factory=new_list, description="Land and real estate on the site (schema version 2)."
     )
     parties: list[SiteParty] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Who operates, builds, develops or uses the site (schema version 2); "
         "rules can join a party with the site through these and the land holders.",
     )

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from screening.models.common import CaseInput, NonBlank, Slug, WholeNumber
+from screening.models.common import CaseInput, NonBlank, Slug, WholeNumber, new_list
 
 PersonalDataCategory = Literal[
     "health",
@@ -75,21 +75,21 @@ class MarketPosition(CaseInput):
 
 class Target(CaseInput):
     name: NonBlank
-    sectors: list[Slug] = Field(default_factory=list)
+    sectors: list[Slug] = Field(default_factory=new_list)
     description: str | None = None
-    technologies: list[NonBlank] = Field(default_factory=list)
+    technologies: list[NonBlank] = Field(default_factory=new_list)
     personal_data: list[PersonalData] = Field(
-        default_factory=list, description="Personal data the target holds (schema version 2)."
+        default_factory=new_list, description="Personal data the target holds (schema version 2)."
     )
     supplier_to: list[Customer] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="The target supplies defence or government customers (schema version 2).",
     )
     critical_infrastructure_operator: bool | None = Field(
         default=None, description="The target operates critical infrastructure (schema version 2)."
     )
     critical_technologies: list[CriticalTechnology] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Critical technologies, with export-control entries (schema version 2).",
     )
     market_position: MarketPosition | None = Field(
